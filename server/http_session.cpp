@@ -1,0 +1,210 @@
+#include "server/http_session.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+
+namespace trailbox::server {
+namespace {
+
+// Body for errors raised before a request reaches the router: readable by both SDK families
+// (x-amzn-ErrorType for restJson1, __type for awsJson1_1).
+std::string errorBody(const char* code, const std::string& message) {
+  return api::dumpJson(api::Json{{"__type", code}, {"message", message}});
+}
+
+}  // namespace
+
+HttpSession::HttpSession(tcp::socket&& socket, SessionShared& shared) : stream_(std::move(socket)), shared_(shared) {
+  beast::error_code ec;
+  auto endpoint = stream_.socket().remote_endpoint(ec);
+  peer_ip_ = ec ? "127.0.0.1" : endpoint.address().to_string();
+  if (peer_ip_.rfind("::ffff:", 0) == 0) peer_ip_ = peer_ip_.substr(7);
+  std::scoped_lock lock(shared_.sessions_mutex);
+  shared_.sessions.insert(this);
+}
+
+HttpSession::~HttpSession() {
+  shared_.connections.fetch_sub(1);
+  std::scoped_lock lock(shared_.sessions_mutex);
+  shared_.sessions.erase(this);
+}
+
+void HttpSession::run() {
+  net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->doRead(); });
+}
+
+void HttpSession::refuse() {
+  net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+    self->busy_ = true;
+    self->failRequest(503, "ServiceUnavailableException",
+                      "trailbox is at its connection limit (" + std::to_string(self->shared_.limits.max_connections) +
+                          ") or shutting down; retry later");
+  });
+}
+
+void HttpSession::drain() {
+  // The session may be mid-destruction (waiting for the registry lock we hold); skip it then.
+  auto self = weak_from_this().lock();
+  if (!self) return;
+  net::post(stream_.get_executor(), [self] {
+    if (!self->busy_) self->close();
+  });
+}
+
+void HttpSession::doRead() {
+  if (closed_) return;
+  if (shared_.draining.load()) return close();
+  parser_.emplace();
+  parser_->header_limit(static_cast<std::uint32_t>(shared_.limits.max_header_bytes));
+  parser_->body_limit(shared_.limits.max_body_bytes);
+  if (buffer_.size() > 0) return readHeader();  // a pipelined request is already here
+  // Wait for the first byte under the (longer) keep-alive timeout, then give the client the
+  // header timeout to send the rest: a slow sender cannot hold the connection indefinitely.
+  stream_.expires_after(std::chrono::milliseconds(shared_.limits.idle_timeout_ms));
+  stream_.async_read_some(buffer_.prepare(4096),
+                          [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                            if (ec) return self->close();
+                            self->buffer_.commit(n);
+                            self->readHeader();
+                          });
+}
+
+void HttpSession::readHeader() {
+  busy_ = true;
+  started_ = std::chrono::steady_clock::now();
+  stream_.expires_after(std::chrono::milliseconds(shared_.limits.header_timeout_ms));
+  http::async_read_header(stream_, buffer_, *parser_,
+                          [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onReadHeader(ec); });
+}
+
+void HttpSession::onReadHeader(beast::error_code ec) {
+  if (ec == http::error::end_of_stream || ec == net::error::eof || ec == net::error::connection_reset) return close();
+  if (ec == beast::error::timeout) {
+    return failRequest(408, "RequestTimeoutException", "The request header was not received within " +
+                                                           std::to_string(shared_.limits.header_timeout_ms) + " ms");
+  }
+  if (ec == http::error::header_limit) {
+    return failRequest(431, "RequestHeaderFieldsTooLarge",
+                       "The request header exceeds " + std::to_string(shared_.limits.max_header_bytes) + " bytes");
+  }
+  if (ec) return failRequest(400, "BadRequestException", "Malformed HTTP request: " + ec.message());
+  method_ = std::string(parser_->get().method_string());
+  target_ = std::string(parser_->get().target());
+  if (parser_->is_done()) return dispatch();
+  stream_.expires_after(std::chrono::milliseconds(shared_.limits.body_timeout_ms));
+  http::async_read(stream_, buffer_, *parser_,
+                   [self = shared_from_this()](beast::error_code ec2, std::size_t) { self->onReadBody(ec2); });
+}
+
+void HttpSession::onReadBody(beast::error_code ec) {
+  if (ec == http::error::body_limit) {
+    return failRequest(413, "RequestEntityTooLargeException",
+                       "The request body exceeds " + std::to_string(shared_.limits.max_body_bytes) + " bytes");
+  }
+  if (ec == beast::error::timeout) {
+    return failRequest(408, "RequestTimeoutException", "The request body was not received within " +
+                                                           std::to_string(shared_.limits.body_timeout_ms) + " ms");
+  }
+  if (ec == http::error::end_of_stream || ec == net::error::eof || ec == http::error::partial_message ||
+      ec == net::error::connection_reset) {
+    return close();  // the client went away mid-request; nothing was acknowledged
+  }
+  if (ec) return failRequest(400, "BadRequestException", "Malformed HTTP request body: " + ec.message());
+  dispatch();
+}
+
+void HttpSession::dispatch() {
+  stream_.expires_never();  // the router answers when the store has committed
+  http::request<http::string_body> req = parser_->release();
+  api::Request request;
+  request.method = std::string(req.method_string());
+  request.target = std::string(req.target());
+  request.peer_ip = peer_ip_;
+  request.headers.reserve(16);
+  for (const auto& field : req) {
+    std::string name(field.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    request.headers.emplace_back(std::move(name), std::string(field.value()));
+  }
+  request.body = std::move(req.body());
+  bool keep_alive = req.keep_alive();
+  ++served_;
+  size_t cap = shared_.limits.max_requests_per_connection;
+  bool close_after = !keep_alive || (cap > 0 && served_ >= cap);
+
+  auto self = shared_from_this();
+  try {
+    shared_.router.handle(std::move(request), [self, close_after](api::Response response) {
+      net::post(self->stream_.get_executor(), [self, close_after, response = std::move(response)]() mutable {
+        self->send(std::move(response), close_after);
+      });
+    });
+  } catch (const std::exception& e) {
+    // Last line of defence: nothing may escape into Asio.
+    failRequest(500, "InternalServerException", std::string("Unexpected error: ") + e.what());
+  }
+}
+
+void HttpSession::send(api::Response response, bool close_after) {
+  if (closed_) return;
+  bool close = close_after || shared_.draining.load();
+  auto res = std::make_shared<http::response<http::string_body>>();
+  res->version(11);
+  res->result(static_cast<unsigned>(response.status));
+  for (auto& [name, value] : response.headers) res->set(name, value);
+  res->set(http::field::server, "trailbox");
+  res->body() = std::move(response.body);
+  res->keep_alive(!close);
+  res->prepare_payload();
+  response_ = res;
+
+  if (shared_.logger.enabled(LogLevel::kInfo)) {
+    double latency_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
+    api::Json fields = api::Json{{"requestId", response.request_id},
+                                 {"operation", response.operation},
+                                 {"status", response.status},
+                                 {"latencyMs", static_cast<double>(static_cast<int64_t>(latency_ms * 1000)) / 1000.0},
+                                 {"caller", response.caller},
+                                 {"method", method_},
+                                 {"path", target_.substr(0, target_.find('?'))},
+                                 {"client", peer_ip_}};
+    if (!response.error_code.empty()) fields["error"] = response.error_code;
+    shared_.logger.log(response.status >= 500 ? LogLevel::kError : LogLevel::kInfo, "request", fields);
+  }
+  stream_.expires_after(std::chrono::milliseconds(shared_.limits.write_timeout_ms));
+  http::async_write(stream_, *res, [self = shared_from_this(), close](beast::error_code ec, std::size_t) {
+    self->onWrite(close, ec);
+  });
+}
+
+void HttpSession::onWrite(bool close_now, beast::error_code ec) {
+  response_.reset();
+  busy_ = false;
+  if (ec || close_now) return close();
+  doRead();
+}
+
+void HttpSession::failRequest(int status, const char* code, const std::string& message) {
+  // The request could not be read completely, so the connection's framing is unknown: answer
+  // and close.
+  api::Response r;
+  r.status = status;
+  r.body = errorBody(code, message);
+  r.request_id = shared_.router.newRequestId();
+  r.headers = {{"Content-Type", "application/json"}, {"x-amzn-RequestId", r.request_id}, {"x-amzn-ErrorType", code}};
+  r.operation = "http";
+  r.error_code = code;
+  if (method_.empty() && parser_) method_ = "?";
+  send(std::move(r), true);
+}
+
+void HttpSession::close() {
+  if (closed_) return;
+  closed_ = true;
+  beast::error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+  stream_.socket().close(ec);
+}
+
+}  // namespace trailbox::server

@@ -1,0 +1,84 @@
+#pragma once
+
+// One HTTP/1.1 connection: reads requests (with header/body limits and timeouts), hands each to
+// api::Router, writes the response, and keeps the connection alive while the client wants it.
+// Requests on a connection are answered strictly in order (pipelined ones wait in the buffer).
+//
+// Threading: all of a session's members are touched only on its strand. The router may answer
+// from the store's writer thread; the answer is posted back to the strand before use.
+
+#include <atomic>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <unordered_set>
+
+#include "api/router.hpp"
+#include "server/config.hpp"
+#include "server/log.hpp"
+
+namespace trailbox::server {
+
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+namespace net = boost::asio;
+using tcp = boost::asio::ip::tcp;
+
+class HttpSession;
+
+// What every session of one server shares. Thread-safe.
+struct SessionShared {
+  api::Router& router;
+  const Limits limits;
+  const Logger& logger;
+  std::atomic<size_t> connections{0};
+  std::atomic<bool> draining{false};
+
+  std::mutex sessions_mutex;
+  std::unordered_set<HttpSession*> sessions;  // guarded by sessions_mutex; live sessions
+
+  SessionShared(api::Router& r, Limits l, const Logger& log) : router(r), limits(l), logger(log) {}
+};
+
+class HttpSession : public std::enable_shared_from_this<HttpSession> {
+ public:
+  HttpSession(tcp::socket&& socket, SessionShared& shared);
+  ~HttpSession();
+
+  void run();
+  // Answers 503 (too many connections) without reading a request, then closes.
+  void refuse();
+  // Asks the session to finish: an idle connection is closed now, a busy one after its response.
+  // Thread-safe.
+  void drain();
+
+ private:
+  void doRead();
+  void readHeader();
+  void onReadHeader(beast::error_code ec);
+  void onReadBody(beast::error_code ec);
+  void dispatch();
+  void send(api::Response response, bool close_after);
+  void onWrite(bool close, beast::error_code ec);
+  void failRequest(int status, const char* code, const std::string& message);
+  void close();
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::shared_ptr<http::response<http::string_body>> response_;  // alive until its write completes
+  SessionShared& shared_;
+  std::string peer_ip_;
+  size_t served_ = 0;
+  bool busy_ = false;  // a request is being handled or answered
+  bool closed_ = false;
+  std::chrono::steady_clock::time_point started_;
+  std::string method_;
+  std::string target_;
+};
+
+}  // namespace trailbox::server

@@ -1,0 +1,72 @@
+#include "server/server.hpp"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+
+#include "server/http_session.hpp"
+#include "server/listener.hpp"
+
+namespace trailbox::server {
+
+Server::Server(api::Router& router, ServerOptions options, const Logger& logger)
+    : router_(router),
+      options_(std::move(options)),
+      logger_(logger),
+      ioc_(std::make_unique<net::io_context>()),
+      shared_(std::make_unique<SessionShared>(router, options_.limits, logger)) {
+  listener_ = std::make_shared<Listener>(*ioc_, *shared_);
+}
+
+Server::~Server() {
+  stop();
+  wait();
+}
+
+std::string Server::bind() { return listener_->open(options_.host, options_.port); }
+
+uint16_t Server::port() const { return listener_->port(); }
+
+void Server::start() {
+  listener_->start();
+  int n = options_.threads > 0 ? options_.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  for (int i = 0; i < n; ++i) {
+    threads_.emplace_back([this] {
+      // Handlers never throw by design; if one did, keep the thread serving instead of dying.
+      while (true) {
+        try {
+          ioc_->run();
+          return;
+        } catch (const std::exception& e) {
+          logger_.log(LogLevel::kError, "unexpected exception in an I/O handler", api::Json{{"error", e.what()}});
+        }
+      }
+    });
+  }
+}
+
+void Server::stop() {
+  if (stopping_.exchange(true)) return;
+  shared_->draining.store(true);
+  listener_->stop();
+  {
+    std::scoped_lock lock(shared_->sessions_mutex);
+    for (auto* s : shared_->sessions) s->drain();
+  }
+  // Requests in flight finish on their own (each session closes after its response because
+  // draining is set); wait for them, but not forever.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.shutdown_timeout_ms);
+  while (shared_->connections.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ioc_->stop();
+}
+
+void Server::wait() {
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+  threads_.clear();
+}
+
+}  // namespace trailbox::server

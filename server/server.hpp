@@ -1,0 +1,64 @@
+#pragma once
+
+// The HTTP server: an io_context, its worker threads, the listener and graceful shutdown. The
+// only part of trailbox that knows about Asio. Embeddable: a test can run one in-process (see
+// tests/server/embedded_example_test.cpp).
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "api/router.hpp"
+#include "server/config.hpp"
+#include "server/log.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace trailbox::server {
+
+class Listener;
+struct SessionShared;
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 0;
+  int threads = 0;  // 0 = one per core
+  Limits limits;
+  int64_t shutdown_timeout_ms = 10000;
+};
+
+class Server {
+ public:
+  Server(api::Router& router, ServerOptions options, const Logger& logger);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and listens (nothing is accepted yet). Returns "" or why it failed.
+  std::string bind();
+  // The bound port (after bind()).
+  uint16_t port() const;
+  // Starts accepting on the worker threads. Returns immediately.
+  void start();
+  // Graceful stop: stops accepting, closes idle connections, lets requests in flight finish
+  // (at most shutdown_timeout_ms), then stops the threads. Idempotent; thread-safe.
+  void stop();
+  // Blocks until the server has stopped.
+  void wait();
+
+ private:
+  api::Router& router_;
+  ServerOptions options_;
+  const Logger& logger_;
+  std::unique_ptr<boost::asio::io_context> ioc_;
+  std::unique_ptr<SessionShared> shared_;
+  std::shared_ptr<Listener> listener_;
+  std::vector<std::thread> threads_;
+  std::atomic<bool> stopping_{false};
+};
+
+}  // namespace trailbox::server

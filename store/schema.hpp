@@ -1,0 +1,22 @@
+#pragma once
+
+// The database schema and its migrations. Each migration runs once, in order, inside one
+// transaction with the bump of `meta.schema_version`, so a crash mid-migration leaves the
+// previous version intact.
+
+#include "store/database.hpp"
+
+namespace trailbox::store {
+
+// The schema version this build writes.
+int currentSchemaVersion();
+
+// Brings `db` up to currentSchemaVersion(). Returns an error with a readable message when the
+// file is not a trailbox database, is corrupt, or was written by a newer trailbox (its version
+// is higher than ours) - in which case nothing is changed.
+StoreStatus migrate(Database& db);
+
+// Deletes every row of every table except the schema version: the state of a fresh database.
+StoreStatus clearAll(Database& db);
+
+}  // namespace trailbox::store

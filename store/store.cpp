@@ -1,0 +1,220 @@
+#include "store/store.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "store/schema.hpp"
+
+namespace trailbox::store {
+namespace {
+
+StoreStatus configure(Database& db, bool in_memory, bool sync_full) {
+  std::string pragmas = "PRAGMA busy_timeout = 5000; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16000;";
+  if (in_memory) {
+    pragmas += "PRAGMA journal_mode = MEMORY;";
+  } else {
+    pragmas += "PRAGMA journal_mode = WAL;";
+    pragmas += sync_full ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;";
+  }
+  return db.exec(pragmas);
+}
+
+StoreStatus runCached(Database& db, const char* sql) {
+  auto stmt = db.prepare(sql);
+  if (!stmt.ok()) return makeUnexpected(stmt.error());
+  Statement::Use s(**stmt);
+  return s->run();
+}
+
+}  // namespace
+
+StoreResult<std::unique_ptr<Store>> Store::open(const StoreOptions& options) {
+  auto db = Database::open(options.path, Database::Mode::kReadWrite);
+  if (!db.ok()) return makeUnexpected(db.error());
+  bool in_memory = options.path == ":memory:" || options.path.empty();
+  if (auto s = configure(**db, in_memory, options.sync_full); !s.ok()) return makeUnexpected(s.error());
+  if (auto s = migrate(**db); !s.ok()) return makeUnexpected(s.error());
+  return std::unique_ptr<Store>(new Store(options, std::move(*db)));
+}
+
+Store::Store(StoreOptions options, std::unique_ptr<Database> writer_db)
+    : options_(std::move(options)),
+      in_memory_(options_.path == ":memory:" || options_.path.empty()),
+      writer_db_(std::move(writer_db)),
+      events_(std::make_unique<EventWriter>(*writer_db_)) {
+  writer_ = std::thread([this] { run(); });
+}
+
+Store::~Store() { stop(); }
+
+void Store::stop() {
+  {
+    std::scoped_lock lock(mutex_);
+    if (stopping_ && !writer_.joinable()) return;
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (writer_.joinable()) writer_.join();
+}
+
+void Store::write(Job job, Done done) {
+  {
+    std::scoped_lock lock(mutex_);
+    if (!stopping_) {
+      queue_.push_back(Pending{std::move(job), std::move(done), {}});
+      wake_.notify_one();
+      return;
+    }
+  }
+  done(makeUnexpected(StoreError{SQLITE_ABORT, "the store is shutting down"}));
+}
+
+void Store::read(const ReadFn& fn) {
+  if (in_memory_) {
+    // A private in-memory database has exactly one connection: the writer's.
+    write(
+        [fn](Database& db, EventWriter&) -> StoreStatus {
+          fn(db);
+          return {};
+        },
+        [](const StoreStatus&) {});
+    return;
+  }
+  auto db = takeReader();
+  if (!db) {
+    // Could not open a reader (e.g. file vanished): fall back to the writer connection.
+    write(
+        [fn](Database& wdb, EventWriter&) -> StoreStatus {
+          fn(wdb);
+          return {};
+        },
+        [](const StoreStatus&) {});
+    return;
+  }
+  fn(*db);
+  returnReader(std::move(db));
+}
+
+std::unique_ptr<Database> Store::takeReader() {
+  {
+    std::scoped_lock lock(readers_mutex_);
+    if (!idle_readers_.empty()) {
+      auto db = std::move(idle_readers_.back());
+      idle_readers_.pop_back();
+      return db;
+    }
+  }
+  auto db = Database::open(options_.path, Database::Mode::kReadOnly);
+  if (!db.ok()) return nullptr;
+  (void)(*db)->exec("PRAGMA busy_timeout = 5000; PRAGMA cache_size = -8000;");
+  return std::move(*db);
+}
+
+void Store::returnReader(std::unique_ptr<Database> db) {
+  std::scoped_lock lock(readers_mutex_);
+  idle_readers_.push_back(std::move(db));
+}
+
+WriterStats Store::stats() {
+  std::scoped_lock lock(mutex_);
+  return stats_;
+}
+
+void Store::run() {
+  std::vector<Pending> batch;
+  while (true) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) break;  // stopping and drained
+      size_t n = std::min(queue_.size(), static_cast<size_t>(std::max(1, options_.max_batch)));
+      for (size_t i = 0; i < n; ++i) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    runBatch(batch);
+    uint64_t failed = 0;
+    for (auto& p : batch) {
+      if (!p.result.ok()) ++failed;
+      if (p.done) p.done(p.result);
+    }
+    {
+      std::scoped_lock lock(mutex_);
+      stats_.jobs += batch.size();
+      stats_.batches += 1;
+      stats_.failed_jobs += failed;
+      stats_.largest_batch = std::max<uint64_t>(stats_.largest_batch, batch.size());
+    }
+    batch.clear();  // destroys the closures outside the lock
+  }
+}
+
+void Store::runBatch(std::vector<Pending>& batch) {
+  Database& db = *writer_db_;
+  std::vector<Pending*> committed;  // jobs whose changes ride on the open transaction
+  auto failAll = [&](std::vector<Pending*>& jobs, const StoreError& e) {
+    for (auto* p : jobs) p->result = makeUnexpected(e);
+    jobs.clear();
+  };
+  auto begin = [&]() -> StoreStatus { return runCached(db, "BEGIN IMMEDIATE"); };
+
+  if (auto s = begin(); !s.ok()) {
+    for (auto& p : batch) p.result = makeUnexpected(s.error());
+    events_->forgetCache();
+    return;
+  }
+  for (auto& p : batch) {
+    StoreStatus status;
+    {
+      Savepoint sp(db, "job");
+      status = sp.status();
+      if (status.ok()) status = p.job(db, *events_);
+      if (status.ok()) status = sp.release();
+      // On failure the savepoint's destructor undoes this job alone.
+    }
+    if (status.ok()) {
+      committed.push_back(&p);
+      continue;
+    }
+    p.result = std::move(status);
+    events_->forgetCache();
+    if (!db.inTransaction()) {
+      // SQLite abandoned the whole transaction (e.g. disk full, I/O error): the earlier jobs of
+      // this batch were undone with it and must not be acknowledged.
+      failAll(committed, p.result.error());
+      if (auto s = begin(); !s.ok()) {
+        for (auto& rest : batch) {
+          if (rest.result.ok() && &rest != &p) rest.result = makeUnexpected(s.error());
+        }
+        return;
+      }
+    }
+  }
+  if (auto s = runCached(db, "COMMIT"); !s.ok()) {
+    (void)runCached(db, "ROLLBACK");
+    events_->forgetCache();
+    failAll(committed, s.error());
+  }
+}
+
+StoreResult<std::optional<std::string>> getMeta(Database& db, const std::string& key) {
+  auto stmt = db.prepare("SELECT value FROM meta WHERE key = ?");
+  if (!stmt.ok()) return makeUnexpected(stmt.error());
+  Statement::Use s(**stmt);
+  s->bind(1, std::string_view(key));
+  auto row = s->step();
+  if (!row.ok()) return makeUnexpected(row.error());
+  if (!*row) return std::optional<std::string>();
+  return std::optional<std::string>(s->columnText(0));
+}
+
+StoreStatus setMeta(Database& db, const std::string& key, const std::string& value) {
+  auto stmt = db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)");
+  if (!stmt.ok()) return makeUnexpected(stmt.error());
+  Statement::Use s(**stmt);
+  s->bind(1, std::string_view(key)).bind(2, std::string_view(value));
+  return s->run();
+}
+
+}  // namespace trailbox::store
