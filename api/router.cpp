@@ -291,7 +291,12 @@ void Router::handleCloudTrail(const Request& request, const QueryParams& query, 
   auto shared_violations = std::make_shared<std::vector<Violation>>(std::move(violations));
   store_.read([this, caller, input, shared_violations, shared_finish, request_id](store::Database& db) {
     cloudtrail::CallContext ctx{*caller, request_id, clock_.nowMs()};
-    auto result = cloudtrail_->lookupEvents(ctx, input->input, *shared_violations, db);
+    Result<Json> result = fail(ErrorCode::kInternalFailure, "LookupEvents failed");
+    try {
+      result = cloudtrail_->lookupEvents(ctx, input->input, *shared_violations, db);
+    } catch (const std::exception& e) {
+      result = fail(ErrorCode::kInternalFailure, std::string("LookupEvents failed: ") + e.what());
+    }
     (*shared_finish)(std::move(result), input->recorded);
   });
 }

@@ -19,6 +19,18 @@ StoreStatus configure(Database& db, bool in_memory, bool sync_full) {
   return db.exec(pragmas);
 }
 
+// Jobs come from the api layer; an exception escaping one (a bug) must undo that job only and
+// keep the writer thread alive.
+StoreStatus guarded(const Store::Job& job, Database& db, EventWriter& events) {
+  try {
+    return job(db, events);
+  } catch (const std::exception& e) {
+    return makeUnexpected(StoreError{SQLITE_INTERNAL, std::string("unexpected exception: ") + e.what()});
+  } catch (...) {
+    return makeUnexpected(StoreError{SQLITE_INTERNAL, "unexpected exception"});
+  }
+}
+
 StoreStatus runCached(Database& db, const char* sql) {
   auto stmt = db.prepare(sql);
   if (!stmt.ok()) return makeUnexpected(stmt.error());
@@ -137,7 +149,12 @@ void Store::run() {
     uint64_t failed = 0;
     for (auto& p : batch) {
       if (!p.result.ok()) ++failed;
-      if (p.done) p.done(p.result);
+      if (!p.done) continue;
+      try {
+        p.done(p.result);
+      } catch (...) {
+        // A completion must not take the writer thread down; its request already failed.
+      }
     }
     {
       std::scoped_lock lock(mutex_);
@@ -169,7 +186,7 @@ void Store::runBatch(std::vector<Pending>& batch) {
     {
       Savepoint sp(db, "job");
       status = sp.status();
-      if (status.ok()) status = p.job(db, *events_);
+      if (status.ok()) status = guarded(p.job, db, *events_);
       if (status.ok()) status = sp.release();
       // On failure the savepoint's destructor undoes this job alone.
     }

@@ -46,7 +46,8 @@ struct WriterStats {
 
 class Store {
  public:
-  // Runs on the writer thread inside its own savepoint. Returning an error undoes the job.
+  // Runs on the writer thread inside its own savepoint. Returning an error (or throwing, which is
+  // caught and treated as an error) undoes the job.
   using Job = std::function<StoreStatus(Database&, EventWriter&)>;
   // Runs on the writer thread once the job's transaction committed (ok) or failed.
   using Done = std::function<void(const StoreStatus&)>;
