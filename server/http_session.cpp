@@ -14,7 +14,8 @@ std::string errorBody(const char* code, const std::string& message) {
 
 }  // namespace
 
-HttpSession::HttpSession(tcp::socket&& socket, SessionShared& shared) : stream_(std::move(socket)), shared_(shared) {
+HttpSession::HttpSession(tcp::socket&& socket, SessionShared& shared)
+    : stream_(std::move(socket)), deadline_(stream_.get_executor()), shared_(shared) {
   beast::error_code ec;
   auto endpoint = stream_.socket().remote_endpoint(ec);
   peer_ip_ = ec ? "127.0.0.1" : endpoint.address().to_string();
@@ -69,17 +70,30 @@ void HttpSession::doRead() {
                           });
 }
 
+void HttpSession::armDeadline(int64_t ms) {
+  timed_out_ = false;
+  deadline_.expires_after(std::chrono::milliseconds(ms));
+  deadline_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (ec) return;  // cancelled: the read finished in time
+    self->timed_out_ = true;
+    beast::error_code ignored;
+    self->stream_.socket().cancel(ignored);
+  });
+}
+
 void HttpSession::readHeader() {
   busy_ = true;
   started_ = std::chrono::steady_clock::now();
-  stream_.expires_after(std::chrono::milliseconds(shared_.limits.header_timeout_ms));
+  stream_.expires_never();
+  armDeadline(shared_.limits.header_timeout_ms);
   http::async_read_header(stream_, buffer_, *parser_,
                           [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onReadHeader(ec); });
 }
 
 void HttpSession::onReadHeader(beast::error_code ec) {
+  deadline_.cancel();
   if (ec == http::error::end_of_stream || ec == net::error::eof || ec == net::error::connection_reset) return close();
-  if (ec == beast::error::timeout) {
+  if (timed_out_) {
     return failRequest(408, "RequestTimeoutException", "The request header was not received within " +
                                                            std::to_string(shared_.limits.header_timeout_ms) + " ms");
   }
@@ -87,21 +101,26 @@ void HttpSession::onReadHeader(beast::error_code ec) {
     return failRequest(431, "RequestHeaderFieldsTooLarge",
                        "The request header exceeds " + std::to_string(shared_.limits.max_header_bytes) + " bytes");
   }
+  if (ec == http::error::body_limit) {
+    return failRequest(413, "RequestEntityTooLargeException",
+                       "The request body exceeds " + std::to_string(shared_.limits.max_body_bytes) + " bytes");
+  }
   if (ec) return failRequest(400, "BadRequestException", "Malformed HTTP request: " + ec.message());
   method_ = std::string(parser_->get().method_string());
   target_ = std::string(parser_->get().target());
   if (parser_->is_done()) return dispatch();
-  stream_.expires_after(std::chrono::milliseconds(shared_.limits.body_timeout_ms));
+  armDeadline(shared_.limits.body_timeout_ms);
   http::async_read(stream_, buffer_, *parser_,
                    [self = shared_from_this()](beast::error_code ec2, std::size_t) { self->onReadBody(ec2); });
 }
 
 void HttpSession::onReadBody(beast::error_code ec) {
+  deadline_.cancel();
   if (ec == http::error::body_limit) {
     return failRequest(413, "RequestEntityTooLargeException",
                        "The request body exceeds " + std::to_string(shared_.limits.max_body_bytes) + " bytes");
   }
-  if (ec == beast::error::timeout) {
+  if (timed_out_) {
     return failRequest(408, "RequestTimeoutException", "The request body was not received within " +
                                                            std::to_string(shared_.limits.body_timeout_ms) + " ms");
   }
@@ -202,6 +221,7 @@ void HttpSession::failRequest(int status, const char* code, const std::string& m
 void HttpSession::close() {
   if (closed_) return;
   closed_ = true;
+  deadline_.cancel();
   beast::error_code ec;
   stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
   stream_.socket().close(ec);

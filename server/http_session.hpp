@@ -8,6 +8,7 @@
 // from the store's writer thread; the answer is posted back to the strand before use.
 
 #include <atomic>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -66,11 +67,16 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void onWrite(bool close, beast::error_code ec);
   void failRequest(int status, const char* code, const std::string& message);
   void close();
+  // Header and body reads run under this deadline instead of the stream's own timeout, which
+  // would close the socket: on expiry the read is cancelled and the client still gets a 408.
+  void armDeadline(int64_t ms);
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<http::response<http::string_body>> response_;  // alive until its write completes
+  net::steady_timer deadline_;
+  bool timed_out_ = false;
   SessionShared& shared_;
   std::string peer_ip_;
   size_t served_ = 0;

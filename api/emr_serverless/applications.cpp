@@ -86,36 +86,43 @@ constexpr const char* kConfigMembers[] = {
 
 // Fills the defaults the service applies to configuration blocks that were sent partially.
 void fillDefaults(Json& app) {
-  Json& start = app["autoStartConfiguration"];
-  if (!start.is_object()) start = Json::object();
+  // Works on copies: ordered_json stores members in a vector, so a reference to one member does
+  // not survive adding another.
+  Json start = app.value("autoStartConfiguration", Json::object());
   if (!start.contains("enabled")) start["enabled"] = true;
-  Json& stop = app["autoStopConfiguration"];
-  if (!stop.is_object()) stop = Json::object();
+  app["autoStartConfiguration"] = start;
+  Json stop = app.value("autoStopConfiguration", Json::object());
   if (!stop.contains("enabled")) stop["enabled"] = true;
   if (stop.value("enabled", true) && !stop.contains("idleTimeoutMinutes")) stop["idleTimeoutMinutes"] = 15;
+  app["autoStopConfiguration"] = stop;
   if (!app.contains("architecture")) app["architecture"] = "X86_64";
   if (app.contains("initialCapacity")) {
-    for (auto& [type, cap] : app["initialCapacity"].items()) {
+    Json capacity = app["initialCapacity"];
+    for (auto& [type, cap] : capacity.items()) {
       if (cap.contains("workerConfiguration") && cap["workerConfiguration"].contains("disk") &&
           !cap["workerConfiguration"].contains("diskType")) {
         cap["workerConfiguration"]["diskType"] = "STANDARD";
       }
     }
+    app["initialCapacity"] = capacity;
   }
   if (app.contains("schedulerConfiguration")) {
-    Json& sched = app["schedulerConfiguration"];
+    Json sched = app["schedulerConfiguration"];
     if (!sched.contains("maxConcurrentRuns")) sched["maxConcurrentRuns"] = 15;
     if (!sched.contains("queueTimeoutMinutes")) sched["queueTimeoutMinutes"] = 360;
+    app["schedulerConfiguration"] = sched;
   }
   if (app.contains("monitoringConfiguration")) {
-    Json& mon = app["monitoringConfiguration"];
+    Json mon = app["monitoringConfiguration"];
     if (mon.contains("managedPersistenceMonitoringConfiguration") &&
         !mon["managedPersistenceMonitoringConfiguration"].contains("enabled")) {
       mon["managedPersistenceMonitoringConfiguration"]["enabled"] = true;
     }
+    app["monitoringConfiguration"] = mon;
   }
   if (app.contains("imageConfiguration") && app["imageConfiguration"].contains("imageUri")) {
-    app["imageConfiguration"] = Json{{"imageUri", app["imageConfiguration"]["imageUri"]}};
+    Json uri = app["imageConfiguration"]["imageUri"];
+    app["imageConfiguration"] = Json{{"imageUri", uri}};
   }
 }
 

@@ -31,11 +31,23 @@ std::optional<int64_t> earliest(std::optional<int64_t> a, std::optional<int64_t>
   return std::min(*a, *b);
 }
 
+// A resource document being changed. The private part ("_tb") is held apart from the public
+// members while editing: ordered_json keeps members in a vector, so a reference into one member
+// would dangle as soon as another member is added.
 struct Doc {
-  explicit Doc(store::ResourceRow& r) : row(r), json(parseDoc(r.doc)) {}
-  void commit() { row.doc = dumpJson(json); }
+  explicit Doc(store::ResourceRow& r) : row(r), json(parseDoc(r.doc)) {
+    auto it = json.find("_tb");
+    if (it != json.end() && it->is_object()) tb = std::move(*it);
+    json.erase("_tb");
+  }
+  void commit() {
+    json["_tb"] = tb;
+    row.doc = dumpJson(json);
+    json.erase("_tb");
+  }
   store::ResourceRow& row;
   Json json;
+  Json tb = Json::object();
 };
 
 // The scheduler limits of an application; 0 = no limit (no schedulerConfiguration).
@@ -238,7 +250,7 @@ void Engine::setAppState(store::ResourceRow& app, const std::string& state) {
   Doc d(app);
   d.json["state"] = state;
   d.json["updatedAt"] = epochSeconds(now_);
-  internal(d.json)["since"] = now_;
+  d.tb["since"] = now_;
   app.state = state;
   d.commit();
 }
@@ -248,7 +260,7 @@ void Engine::moveRun(store::ResourceRow& run, const std::string& state, int64_t 
   d.json["state"] = state;
   d.json["updatedAt"] = epochSeconds(t);
   d.json["attemptUpdatedAt"] = epochSeconds(t);
-  internal(d.json)["since"] = t;
+  d.tb["since"] = t;
   run.state = state;
   d.commit();
 }
@@ -323,7 +335,7 @@ Status Engine::advanceAll(const std::string& account, const std::string& region)
 
 Status Engine::applyApp(store::ResourceRow& app, int64_t t) {
   Doc d(app);
-  Json& tb = internal(d.json);
+  Json& tb = d.tb;
   std::string next;
   const std::string& s = app.state;
   if (s == "CREATING") next = "CREATED";
@@ -358,7 +370,7 @@ Status Engine::admitQueued(store::ResourceRow& app, int64_t t) {
   Doc d(app);
   int max = maxConcurrentRuns(d.json);
   if (max <= 0) return {};
-  Json& tb = internal(d.json);
+  Json& tb = d.tb;
   while (intOf(tb, "activeRuns") < max) {
     auto head = rs_.childrenInState(kJobRun, app.account, app.region, app.id, "QUEUED", 1);
     if (!head.ok()) return store::Unexpected<AwsError>(storeFailure(head.error()));
@@ -366,7 +378,7 @@ Status Engine::admitQueued(store::ResourceRow& app, int64_t t) {
     auto& run = head->front();
     {
       Doc r(run);
-      Json& rtb = internal(r.json);
+      Json& rtb = r.tb;
       int64_t queued = msOf(rtb, "queuedMs") + (t - msOf(rtb, "since"));
       rtb["queuedMs"] = queued;
       rtb["slot"] = true;
@@ -383,7 +395,7 @@ Status Engine::admitQueued(store::ResourceRow& app, int64_t t) {
 
 void Engine::runFinished(store::ResourceRow& app, store::ResourceRow& run, int64_t t) {
   Doc r(run);
-  Json& rtb = internal(r.json);
+  Json& rtb = r.tb;
   r.json["endedAt"] = epochSeconds(t);
   rtb["endedMs"] = t;
   if (rtb.contains("startedMs")) {
@@ -399,7 +411,7 @@ void Engine::runFinished(store::ResourceRow& app, store::ResourceRow& run, int64
   r.commit();
 
   Doc a(app);
-  Json& atb = internal(a.json);
+  Json& atb = a.tb;
   if (held) atb["activeRuns"] = std::max(0, intOf(atb, "activeRuns") - 1);
   atb["liveRuns"] = std::max(0, intOf(atb, "liveRuns") - 1);
   if (intOf(atb, "liveRuns") == 0 && intOf(atb, "liveSessions") == 0) atb["lastActivity"] = t;
@@ -410,7 +422,7 @@ Status Engine::applyRun(store::ResourceRow& app, store::ResourceRow& run, int64_
   const std::string state = run.state;
   if (state == "SUBMITTED") {
     Doc a(app);
-    Json& atb = internal(a.json);
+    Json& atb = a.tb;
     int max = maxConcurrentRuns(a.json);
     if (max > 0 && intOf(atb, "activeRuns") >= max) {
       moveRun(run, "QUEUED", t);
@@ -418,13 +430,13 @@ Status Engine::applyRun(store::ResourceRow& app, store::ResourceRow& run, int64_
       atb["activeRuns"] = intOf(atb, "activeRuns") + 1;
       a.commit();
       Doc r(run);
-      internal(r.json)["slot"] = true;
+      r.tb["slot"] = true;
       r.commit();
       moveRun(run, "PENDING", t);
     }
   } else if (state == "QUEUED") {
     Doc r(run);
-    Json& rtb = internal(r.json);
+    Json& rtb = r.tb;
     int64_t queued = msOf(rtb, "queuedMs") + (t - msOf(rtb, "since"));
     rtb["queuedMs"] = queued;
     r.json["stateDetails"] = "Job run exceeded the queue timeout of " +
@@ -436,7 +448,7 @@ Status Engine::applyRun(store::ResourceRow& app, store::ResourceRow& run, int64_
     moveRun(run, "SCHEDULED", t);
   } else if (state == "SCHEDULED") {
     Doc r(run);
-    Json& rtb = internal(r.json);
+    Json& rtb = r.tb;
     if (!rtb.contains("startedMs")) {
       rtb["startedMs"] = t;
       r.json["startedAt"] = epochSeconds(t);
@@ -445,7 +457,7 @@ Status Engine::applyRun(store::ResourceRow& app, store::ResourceRow& run, int64_
     moveRun(run, "RUNNING", t);
   } else if (state == "RUNNING") {
     Doc r(run);
-    Json& rtb = internal(r.json);
+    Json& rtb = r.tb;
     rtb["runningMs"] = msOf(rtb, "runningMs") + (t - msOf(rtb, "since"));
     int64_t timeout = msOf(rtb, "timeoutMs");
     const Json plan = rtb.value("plan", Json::object());
@@ -509,7 +521,7 @@ Status Engine::applyRun(store::ResourceRow& app, store::ResourceRow& run, int64_
 
 Status Engine::applySession(store::ResourceRow& app, store::ResourceRow& session, int64_t t) {
   Doc d(session);
-  Json& tb = internal(d.json);
+  Json& tb = d.tb;
   std::string next;
   const std::string& s = session.state;
   bool finished = false;
@@ -551,7 +563,7 @@ Status Engine::applySession(store::ResourceRow& app, store::ResourceRow& session
   d.commit();
   if (finished) {
     Doc a(app);
-    Json& atb = internal(a.json);
+    Json& atb = a.tb;
     atb["liveSessions"] = std::max(0, intOf(atb, "liveSessions") - 1);
     if (intOf(atb, "liveRuns") == 0 && intOf(atb, "liveSessions") == 0) atb["lastActivity"] = t;
     a.commit();
@@ -562,7 +574,7 @@ Status Engine::applySession(store::ResourceRow& app, store::ResourceRow& session
 Status Engine::submitRun(store::ResourceRow& app, store::ResourceRow& run) {
   {
     Doc a(app);
-    Json& atb = internal(a.json);
+    Json& atb = a.tb;
     atb["liveRuns"] = intOf(atb, "liveRuns") + 1;
     a.commit();
   }
@@ -576,7 +588,7 @@ Status Engine::cancelRun(store::ResourceRow& app, store::ResourceRow& run, const
                          std::optional<int64_t> grace_ms) {
   {
     Doc r(run);
-    Json& rtb = internal(r.json);
+    Json& rtb = r.tb;
     if (run.state == "RUNNING") rtb["runningMs"] = msOf(rtb, "runningMs") + (now_ - msOf(rtb, "since"));
     if (run.state == "QUEUED") rtb["queuedMs"] = msOf(rtb, "queuedMs") + (now_ - msOf(rtb, "since"));
     if (grace_ms) {
@@ -595,7 +607,7 @@ Status Engine::cancelRun(store::ResourceRow& app, store::ResourceRow& run, const
 Status Engine::submitSession(store::ResourceRow& app, store::ResourceRow& session) {
   {
     Doc a(app);
-    Json& atb = internal(a.json);
+    Json& atb = a.tb;
     atb["liveSessions"] = intOf(atb, "liveSessions") + 1;
     a.commit();
   }
@@ -610,7 +622,7 @@ Status Engine::terminateSession(store::ResourceRow& app, store::ResourceRow& ses
   d.json["state"] = "TERMINATING";
   d.json["updatedAt"] = epochSeconds(now_);
   d.json["stateDetails"] = "Session terminated by TerminateSession";
-  internal(d.json)["since"] = now_;
+  d.tb["since"] = now_;
   session.state = "TERMINATING";
   d.commit();
   if (auto s = putChild(session, sessionNext(app, session)); !s.ok()) return s;
