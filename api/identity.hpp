@@ -38,6 +38,7 @@ struct Caller {
   std::string type;           // IAMUser, AssumedRole, Root, ...
   std::string arn;
   std::string username;       // LookupEvents' Username; "" when the type has none
+  std::string invoked_by;     // AWSService callers: the service, recorded as sourceIPAddress
   Json user_identity;         // the record's userIdentity object
 };
 

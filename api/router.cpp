@@ -8,6 +8,7 @@
 #include "api/model/validator.hpp"
 #include "api/protocol/aws_json.hpp"
 #include "api/protocol/url.hpp"
+#include "api/sigv4.hpp"
 
 namespace trailbox::embedded {
 extern const std::string_view emr_serverless_model;
@@ -113,6 +114,29 @@ void Router::publish(const store::EventRow& row) {
   for (const auto& [id, listener] : listeners_) listener(row);
 }
 
+Result<Caller> Router::resolveCaller(const Request& request, const QueryParams& query) const {
+  auto scope = parseSigV4(request, query);
+  if (!scope.ok()) return store::Unexpected<AwsError>(scope.error());
+  const IdentityEntry* entry =
+      scope->present && options_.identities ? options_.identities->find(scope->access_key_id) : nullptr;
+  if (options_.strict_signatures) {
+    if (!scope->present) {
+      return fail(ErrorCode::kMissingAuthenticationTokenException,
+                  "Missing Authentication Token: trailbox runs with --strict-signatures, sign the request with SigV4");
+    }
+    if (!entry || entry->session_token != scope->security_token) {
+      return fail(ErrorCode::kUnrecognizedClientException, "The security token included in the request is invalid.");
+    }
+    // Signatures are dated by the client's wall clock, not the emulated one.
+    int64_t wall = clock_.nowMs() - clock_.offsetMs();
+    if (auto s = verifySigV4(request, *scope, entry->secret_access_key, wall); !s.ok()) {
+      return store::Unexpected<AwsError>(s.error());
+    }
+  }
+  if (entry) return callerFor(*entry, *scope, clock_.nowMs());
+  return deriveCaller(*scope, options_.identity, clock_.nowMs());
+}
+
 std::string Router::baseUrl(const Request& request) const {
   std::string_view host = request.header("host");
   return "http://" + std::string(host.empty() ? "localhost" : host);
@@ -162,20 +186,21 @@ void Router::handleEmr(const Request& request, const std::string& path, const Qu
     return;
   }
   const Operation& op = *match->operation;
-  auto scope = parseSigV4(request, query);
-  if (!scope.ok()) {
-    auto r = restJsonError(scope.error(), request_id);
+  auto resolved = resolveCaller(request, query);
+  if (!resolved.ok()) {
+    auto r = restJsonError(resolved.error(), request_id);
     r.operation = op.name;
     respond(std::move(r));
     return;
   }
-  auto caller = std::make_shared<Caller>(deriveCaller(*scope, options_.identity, clock_.nowMs()));
+  auto caller = std::make_shared<Caller>(std::move(*resolved));
   auto decoded = std::make_shared<Result<DecodedInput>>(decodeRestJson(op, *match, query, request.body));
   auto response = std::make_shared<Response>();
   auto row = std::make_shared<store::EventRow>();
   std::string base_url = baseUrl(request);
-  std::string user_agent(request.header("user-agent"));
-  std::string source_ip = request.peer_ip;
+  // Calls made by an AWS service on your behalf show the service as source and agent.
+  std::string user_agent = caller->invoked_by.empty() ? std::string(request.header("user-agent")) : caller->invoked_by;
+  std::string source_ip = caller->invoked_by.empty() ? request.peer_ip : caller->invoked_by;
 
   auto job = [this, &op, caller, decoded, response, row, request_id, base_url, user_agent,
               source_ip](store::Database& db, store::EventWriter& events) -> store::StoreStatus {
@@ -240,9 +265,9 @@ void Router::handleCloudTrail(const Request& request, const QueryParams& query, 
     return;
   }
   const Operation& op = **op_result;
-  auto scope = parseSigV4(request, query);
-  if (!scope.ok()) {
-    auto r = awsJsonError(scope.error(), request_id);
+  auto resolved = resolveCaller(request, query);
+  if (!resolved.ok()) {
+    auto r = awsJsonError(resolved.error(), request_id);
     r.operation = op.name;
     respond(std::move(r));
     return;
@@ -255,7 +280,7 @@ void Router::handleCloudTrail(const Request& request, const QueryParams& query, 
     respond(std::move(r));
     return;
   }
-  auto caller = std::make_shared<Caller>(deriveCaller(*scope, options_.identity, clock_.nowMs()));
+  auto caller = std::make_shared<Caller>(std::move(*resolved));
   std::vector<Violation> violations;
   auto decoded = decodeAwsJson(op, request.body, violations);
 
@@ -265,8 +290,8 @@ void Router::handleCloudTrail(const Request& request, const QueryParams& query, 
   rec.event_name = op.name;
   rec.read_only = cloudtrail::CloudTrailService::isReadOnly(op.name);
   rec.request_id = request_id;
-  rec.source_ip = request.peer_ip;
-  rec.user_agent = std::string(request.header("user-agent"));
+  rec.source_ip = caller->invoked_by.empty() ? request.peer_ip : caller->invoked_by;
+  rec.user_agent = caller->invoked_by.empty() ? std::string(request.header("user-agent")) : caller->invoked_by;
 
   auto finish = [this, caller, rec, request_id, respond = std::move(respond), name = op.name](Result<Json> result,
                                                                                                Json recorded) mutable {

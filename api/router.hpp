@@ -22,6 +22,7 @@
 #include "api/cloudtrail/service.hpp"
 #include "api/emr_serverless/service.hpp"
 #include "api/http_types.hpp"
+#include "api/identities.hpp"
 #include "api/identity.hpp"
 #include "api/ids.hpp"
 #include "api/model/shape_model.hpp"
@@ -36,6 +37,11 @@ struct ApiOptions {
   emr::Timings timings;
   // Record CloudTrail's own API calls (LookupEvents, ...) as AWS does.
   bool record_cloudtrail_calls = true;
+  // Access keys with full identities (and secrets); null when no identities file was given.
+  std::shared_ptr<const IdentityDirectory> identities;
+  // Verify SigV4 signatures against the identities' secret keys; unsigned and unknown callers
+  // are refused.
+  bool strict_signatures = false;
   // Shown by GET /_trailbox/config (the server fills in its own settings).
   Json config = Json::object();
 };
@@ -79,6 +85,10 @@ class Router {
   // Commits `event` (when set) and then answers `response`; a failed commit answers 500.
   void recordThenRespond(std::optional<store::EventRow> event, Response response, Protocol protocol, Respond respond);
   void publish(const store::EventRow& row);
+  // Who signed `request`: from the identities file when it knows the key, else derived from the
+  // credential scope. In strict mode also checks the signature. Errors are 403s that are not
+  // recorded (the caller is not who it claims to be).
+  Result<Caller> resolveCaller(const Request& request, const QueryParams& query) const;
   std::string baseUrl(const Request& request) const;
 
   store::Store& store_;

@@ -57,6 +57,7 @@ ParseResult parseConfig(int argc, const char* const argv[]) {
   std::string sync = "normal";
   std::string seed;
   std::string record = "true";
+  std::string strict = "false";
   uint32_t port = c.port;
   po::options_description desc(
       "trailbox: a local AWS EMR Serverless + CloudTrail emulator\n\n"
@@ -84,6 +85,11 @@ ParseResult parseConfig(int argc, const char* const argv[]) {
       ("seed", po::value(&seed)->default_value(""), "make ids and request ids deterministic from this number")
       ("record-cloudtrail-calls", po::value(&record)->default_value(record),
        "record CloudTrail's own calls (LookupEvents) as events, as AWS does: true | false")
+      ("identities", po::value(&c.identities_file)->default_value(""),
+       "JSON file mapping access keys to identities (IAMUser, AssumedRole, Root, FederatedUser, AWSService) and "
+       "their secret keys; see README")
+      ("strict-signatures", po::value(&strict)->default_value(strict),
+       "true: verify SigV4 signatures with the identities file's secret keys and refuse unsigned or unknown callers")
       ("max-header-bytes", po::value(&c.limits.max_header_bytes)->default_value(c.limits.max_header_bytes),
        "largest request header accepted (431 beyond)")
       ("max-body-bytes", po::value(&c.limits.max_body_bytes)->default_value(c.limits.max_body_bytes),
@@ -141,6 +147,11 @@ ParseResult parseConfig(int argc, const char* const argv[]) {
   c.sync_full = sync == "full";
   if (record != "true" && record != "false") return bad("--record-cloudtrail-calls must be true or false");
   c.record_cloudtrail_calls = record == "true";
+  if (strict != "true" && strict != "false") return bad("--strict-signatures must be true or false");
+  c.strict_signatures = strict == "true";
+  if (c.strict_signatures && c.identities_file.empty()) {
+    return bad("--strict-signatures needs --identities: the secret keys to verify signatures with");
+  }
   if (!isAccountId(c.account_id)) return bad("--account-id must be 12 digits");
   if (c.region.empty()) return bad("--region must not be empty");
   if (c.threads < 0 || c.threads > 256) return bad("--threads must be 0-256");

@@ -36,6 +36,8 @@ struct Config {
   std::string timings;  // "run_running=5000,app_creating=0"
   std::optional<uint64_t> seed;
   bool record_cloudtrail_calls = true;
+  std::string identities_file;  // "" = none
+  bool strict_signatures = false;
   int64_t shutdown_timeout_ms = 10000;
   Limits limits;
 };

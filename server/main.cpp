@@ -1,6 +1,8 @@
 // trailbox: wires the store, the api and the server together and waits for a stop signal.
 
 #include <csignal>
+#include <fstream>
+#include <sstream>
 #include <cstdio>
 #include <iostream>
 #include <pthread.h>
@@ -48,6 +50,24 @@ int main(int argc, char* argv[]) {
     return 3;
   }
 
+  std::shared_ptr<const api::IdentityDirectory> identities;
+  if (!config.identities_file.empty()) {
+    std::ifstream in(config.identities_file);
+    if (!in) {
+      std::cerr << "trailbox: cannot read --identities file '" << config.identities_file << "'\n";
+      return 2;
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    auto parsed_identities = api::IdentityDirectory::parse(text.str());
+    if (!parsed_identities.ok()) {
+      std::cerr << "trailbox: --identities '" << config.identities_file << "': " << parsed_identities.error().message
+                << "\n";
+      return 2;
+    }
+    identities = std::make_shared<const api::IdentityDirectory>(std::move(*parsed_identities));
+  }
+
   api::OffsetClock clock;
   api::RandomIdGenerator ids(config.seed);
   api::ApiOptions options;
@@ -55,6 +75,8 @@ int main(int argc, char* argv[]) {
   options.identity.region = config.region;
   options.timings = timings;
   options.record_cloudtrail_calls = config.record_cloudtrail_calls;
+  options.identities = identities;
+  options.strict_signatures = config.strict_signatures;
   options.config = api::Json{{"host", config.host},
                              {"port", config.port},
                              {"db", config.db},
@@ -62,6 +84,9 @@ int main(int argc, char* argv[]) {
                              {"logLevel", server::logLevelName(config.log_level)},
                              {"sync", config.sync_full ? "full" : "normal"},
                              {"seed", config.seed ? api::Json(*config.seed) : api::Json()},
+                             {"identities", config.identities_file},
+                             {"identityCount", identities ? identities->size() : 0},
+                             {"strictSignatures", config.strict_signatures},
                              {"limits", api::Json{{"maxHeaderBytes", config.limits.max_header_bytes},
                                                   {"maxBodyBytes", config.limits.max_body_bytes},
                                                   {"maxConnections", config.limits.max_connections},

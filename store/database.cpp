@@ -11,13 +11,14 @@ Statement& Statement::bind(int index, int64_t value) {
   return *this;
 }
 
+// SQLite binds a null pointer as NULL, and an empty std::string_view may have one: bind "".
 Statement& Statement::bind(int index, std::string_view text) {
-  sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  sqlite3_bind_text64(stmt_, index, text.data() ? text.data() : "", text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
   return *this;
 }
 
 Statement& Statement::bindBlob(int index, std::string_view bytes) {
-  sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
+  sqlite3_bind_blob64(stmt_, index, bytes.data() ? bytes.data() : "", bytes.size(), SQLITE_TRANSIENT);
   return *this;
 }
 
@@ -54,6 +55,10 @@ std::string Statement::columnText(int index) const {
 
 bool Statement::columnIsNull(int index) const {
   return sqlite3_column_type(stmt_, index) == SQLITE_NULL;
+}
+
+bool Statement::columnIsBlob(int index) const {
+  return sqlite3_column_type(stmt_, index) == SQLITE_BLOB;
 }
 
 void Statement::reset() {

@@ -60,6 +60,7 @@ class Statement {
   int64_t columnInt(int index) const;
   std::string columnText(int index) const;
   bool columnIsNull(int index) const;
+  bool columnIsBlob(int index) const;
 
   void reset();
 

@@ -12,6 +12,8 @@ int hexValue(char c) {
   return -1;
 }
 
+}  // namespace
+
 bool isUuid(const std::string& s) {
   if (s.size() != 36) return false;
   for (size_t i = 0; i < s.size(); ++i) {
@@ -20,6 +22,8 @@ bool isUuid(const std::string& s) {
   }
   return true;
 }
+
+namespace {
 
 // The SELECT list every event query uses; indexes below (kCol*) follow its order.
 constexpr const char* kSelect =
@@ -69,7 +73,9 @@ std::string buildSql(const EventQuery& q, bool count_only, std::vector<Param>& p
   std::string t = driver ? "er" : "e";
   std::string sql = count_only ? "SELECT count(*) " : std::string(kSelect);
   if (driver) {
-    sql += "FROM event_resources er JOIN events e ON e.seq = er.seq ";
+    sql += driver->attribute == EventAttribute::kResourceName
+               ? "FROM event_resources er JOIN events e ON e.seq = er.seq "
+               : "FROM event_resource_types er JOIN events e ON e.seq = er.seq ";
   } else {
     sql += "FROM events e ";
   }
@@ -89,7 +95,9 @@ std::string buildSql(const EventQuery& q, bool count_only, std::vector<Param>& p
     switch (f.attribute) {
       case EventAttribute::kEventId:
         sql += "AND e.event_id = ? ";
-        params.push_back({Param::Kind::kBlob, packId(f.value), 0});
+        // UUIDs are stored as 16-byte BLOBs, anything else as TEXT; the two never compare equal.
+        params.push_back(isUuid(f.value) ? Param{Param::Kind::kBlob, packId(f.value), 0}
+                                         : Param{Param::Kind::kText, f.value, 0});
         break;
       case EventAttribute::kEventName: sql += std::string("AND e.name = ") + kIdOf + " "; text(f.value); break;
       case EventAttribute::kEventSource: sql += std::string("AND e.source = ") + kIdOf + " "; text(f.value); break;
@@ -113,8 +121,8 @@ std::string buildSql(const EventQuery& q, bool count_only, std::vector<Param>& p
         if (&f == driver) {
           sql += std::string("AND er.type = ") + kIdOf + " ";
         } else {
-          sql += std::string("AND EXISTS (SELECT 1 FROM event_resources x WHERE x.seq = e.seq AND x.type = ") + kIdOf +
-                 ") ";
+          sql += std::string("AND EXISTS (SELECT 1 FROM event_resource_types x WHERE x.seq = e.seq AND x.type = ") +
+                 kIdOf + ") ";
         }
         text(f.value);
         break;
@@ -259,13 +267,18 @@ StoreResult<int64_t> EventWriter::insert(const EventRow& row) {
   if (!ins.ok()) return makeUnexpected(ins.error());
   {
     Statement::Use s(**ins);
-    s->bindBlob(1, packId(row.event_id)).bind(2, row.time_ms);
+    isUuid(row.event_id) ? s->bindBlob(1, packId(row.event_id)) : s->bind(1, std::string_view(row.event_id));
+    s->bind(2, row.time_ms);
     for (int i = 0; i < 7; ++i) s->bind(3 + i, ids[i]);
     ids[7] ? s->bind(10, ids[7]) : s->bindNull(10);
     ids[8] ? s->bind(11, ids[8]) : s->bindNull(11);
     s->bind(12, int64_t{row.read_only ? 1 : 0});
     ua ? s->bind(13, ua) : s->bindNull(13);
-    row.request_id.empty() ? s->bindNull(14) : s->bindBlob(14, packId(row.request_id));
+    if (row.request_id.empty()) {
+      s->bindNull(14);
+    } else {
+      isUuid(row.request_id) ? s->bindBlob(14, packId(row.request_id)) : s->bind(14, std::string_view(row.request_id));
+    }
     err ? s->bind(15, err) : s->bindNull(15);
     row.error_code.empty() ? s->bindNull(16) : s->bind(16, std::string_view(row.error_message));
     row.request_parameters.empty() ? s->bindNull(17) : s->bind(17, std::string_view(row.request_parameters));
@@ -276,13 +289,17 @@ StoreResult<int64_t> EventWriter::insert(const EventRow& row) {
   }
   int64_t seq = db_.lastInsertRowId();
   if (!resource_ids.empty()) {
-    auto res = db_.prepare(
-        "INSERT OR IGNORE INTO event_resources(account, region, name, time_ms, seq, type) VALUES(?,?,?,?,?,?)");
-    if (!res.ok()) return makeUnexpected(res.error());
+    auto names = db_.prepare("INSERT OR IGNORE INTO event_resources(account, region, name, time_ms, seq) VALUES(?,?,?,?,?)");
+    if (!names.ok()) return makeUnexpected(names.error());
+    auto types =
+        db_.prepare("INSERT OR IGNORE INTO event_resource_types(account, region, type, time_ms, seq) VALUES(?,?,?,?,?)");
+    if (!types.ok()) return makeUnexpected(types.error());
     for (auto [type, name] : resource_ids) {
-      Statement::Use s(**res);
-      s->bind(1, ids[0]).bind(2, ids[1]).bind(3, name).bind(4, row.time_ms).bind(5, seq).bind(6, type);
-      if (auto r = s->run(); !r.ok()) return makeUnexpected(r.error());
+      for (auto [stmt, key] : {std::pair{*names, name}, std::pair{*types, type}}) {
+        Statement::Use s(*stmt);
+        s->bind(1, ids[0]).bind(2, ids[1]).bind(3, key).bind(4, row.time_ms).bind(5, seq);
+        if (auto r = s->run(); !r.ok()) return makeUnexpected(r.error());
+      }
     }
   }
   return seq;
@@ -300,6 +317,7 @@ StoreResult<std::string> EventReader::stringById(int64_t id) {
 }
 
 StoreResult<std::vector<EventRow>> EventReader::query(const EventQuery& q) {
+  if (q.limit <= 0) return std::vector<EventRow>();
   std::vector<Param> params;
   std::string sql = buildSql(q, false, params);
   auto stmt = db_.prepare(sql);
@@ -314,7 +332,7 @@ StoreResult<std::vector<EventRow>> EventReader::query(const EventQuery& q) {
       if (!*row) break;
       EventRow e;
       e.seq = s->columnInt(0);
-      e.event_id = unpackId(s->columnText(1));
+      e.event_id = s->columnIsBlob(1) ? unpackId(s->columnText(1)) : s->columnText(1);
       e.time_ms = s->columnInt(2);
       e.account = s->columnText(3);
       e.region = s->columnText(4);
@@ -327,7 +345,7 @@ StoreResult<std::vector<EventRow>> EventReader::query(const EventQuery& q) {
       e.user_identity = s->columnText(11);
       e.user_agent = s->columnText(12);
       e.source_ip = s->columnText(13);
-      e.request_id = unpackId(s->columnText(14));
+      e.request_id = s->columnIsBlob(14) ? unpackId(s->columnText(14)) : s->columnText(14);
       e.error_code = s->columnText(15);
       e.error_message = s->columnText(16);
       e.request_parameters = s->columnText(17);

@@ -118,8 +118,11 @@ class EventReader {
   Database& db_;
 };
 
-// Canonical UUID text <-> 16 bytes; values that are not UUIDs are stored as their text.
+// Event and request ids that are UUIDs are stored as 16-byte BLOBs, anything else as TEXT.
+bool isUuid(const std::string& id);
+// UUID text (any case) -> its 16 bytes; other text is returned unchanged.
 std::string packId(const std::string& id);
+// 16 bytes -> canonical lower-case UUID text; use only on values stored as BLOBs.
 std::string unpackId(const std::string& stored);
 
 }  // namespace trailbox::store

@@ -209,7 +209,7 @@ StoreResult<std::vector<ResourceRow>> ResourceStore::due(const std::string& kind
                                                          const std::string& region, int64_t now_ms, int limit) {
   auto stmt = db_.prepare(std::string(kColumns) +
                           "WHERE kind = ? AND account = ? AND region = ? AND next_event_ms IS NOT NULL "
-                          "AND next_event_ms <= ? ORDER BY next_event_ms LIMIT ?");
+                          "AND next_event_ms <= ? ORDER BY next_event_ms, created_ms, id LIMIT ?");
   if (!stmt.ok()) return makeUnexpected(stmt.error());
   Statement::Use s(**stmt);
   s->bind(1, std::string_view(kind)).bind(2, std::string_view(account)).bind(3, std::string_view(region));
@@ -218,7 +218,7 @@ StoreResult<std::vector<ResourceRow>> ResourceStore::due(const std::string& kind
 }
 
 StoreResult<std::vector<ResourceRow>> ResourceStore::all(const std::string& kind, int limit) {
-  auto stmt = db_.prepare(std::string(kColumns) + "WHERE kind = ? ORDER BY created_ms DESC LIMIT ?");
+  auto stmt = db_.prepare(std::string(kColumns) + "WHERE kind = ? ORDER BY created_ms DESC, id DESC LIMIT ?");
   if (!stmt.ok()) return makeUnexpected(stmt.error());
   Statement::Use s(**stmt);
   s->bind(1, std::string_view(kind)).bind(2, int64_t{limit});

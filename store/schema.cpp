@@ -48,11 +48,16 @@ CREATE INDEX events_read_only ON events(account, region, read_only, time_ms);
 CREATE INDEX events_username ON events(account, region, username, time_ms);
 CREATE INDEX events_access_key ON events(account, region, access_key, time_ms);
 
+-- One row per (event, resource name) and per (event, resource type), so a ResourceName or
+-- ResourceType lookup walks its key in time order and meets each event once.
 CREATE TABLE event_resources(
   account INTEGER NOT NULL, region INTEGER NOT NULL, name INTEGER NOT NULL,
-  time_ms INTEGER NOT NULL, seq INTEGER NOT NULL, type INTEGER NOT NULL,
-  PRIMARY KEY(account, region, name, time_ms, seq, type)) WITHOUT ROWID;
-CREATE INDEX event_resources_type ON event_resources(account, region, type, time_ms, seq);
+  time_ms INTEGER NOT NULL, seq INTEGER NOT NULL,
+  PRIMARY KEY(account, region, name, time_ms, seq)) WITHOUT ROWID;
+CREATE TABLE event_resource_types(
+  account INTEGER NOT NULL, region INTEGER NOT NULL, type INTEGER NOT NULL,
+  time_ms INTEGER NOT NULL, seq INTEGER NOT NULL,
+  PRIMARY KEY(account, region, type, time_ms, seq)) WITHOUT ROWID;
 
 -- Service resources (applications, job runs, sessions, trails) as JSON documents owned by the
 -- api layer, with the columns that queries filter and sort on.
@@ -110,7 +115,7 @@ StoreResult<int> readVersion(Database& db) {
 
 int currentSchemaVersion() { return static_cast<int>(kMigrations.size()); }
 
-StoreStatus migrate(Database& db) {
+StoreStatus checkCompatible(Database& db) {
   auto version = readVersion(db);
   if (!version.ok()) return makeUnexpected(version.error());
   if (*version > currentSchemaVersion()) {
@@ -119,6 +124,13 @@ StoreStatus migrate(Database& db) {
                              ", this build knows up to " + std::to_string(currentSchemaVersion()) +
                              "); refusing to open it so that nothing is lost"});
   }
+  return {};
+}
+
+StoreStatus migrate(Database& db) {
+  if (auto s = checkCompatible(db); !s.ok()) return s;
+  auto version = readVersion(db);
+  if (!version.ok()) return makeUnexpected(version.error());
   for (int v = *version; v < currentSchemaVersion(); ++v) {
     if (auto s = db.exec("BEGIN IMMEDIATE"); !s.ok()) return s;
     auto s = db.exec(kMigrations[static_cast<size_t>(v)]);
@@ -136,7 +148,8 @@ StoreStatus migrate(Database& db) {
 
 StoreStatus clearAll(Database& db) {
   return db.exec(
-      "DELETE FROM events; DELETE FROM event_resources; DELETE FROM strings; DELETE FROM resources;"
+      "DELETE FROM events; DELETE FROM event_resources; DELETE FROM event_resource_types; DELETE FROM strings; "
+      "DELETE FROM resources;"
       "DELETE FROM meta WHERE key <> 'schema_version';");
 }
 

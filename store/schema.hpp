@@ -11,6 +11,10 @@ namespace trailbox::store {
 // The schema version this build writes.
 int currentSchemaVersion();
 
+// Reads what `db` holds without changing it: ok for an empty database or a trailbox store this
+// build can migrate; otherwise the same errors as migrate().
+StoreStatus checkCompatible(Database& db);
+
 // Brings `db` up to currentSchemaVersion(). Returns an error with a readable message when the
 // file is not a trailbox database, is corrupt, or was written by a newer trailbox (its version
 // is higher than ours) - in which case nothing is changed.

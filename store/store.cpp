@@ -44,6 +44,9 @@ StoreResult<std::unique_ptr<Store>> Store::open(const StoreOptions& options) {
   auto db = Database::open(options.path, Database::Mode::kReadWrite);
   if (!db.ok()) return makeUnexpected(db.error());
   bool in_memory = options.path == ":memory:" || options.path.empty();
+  // Look before touching: a file that is not ours (or is from a newer trailbox) must be refused
+  // before switching it to WAL mode changes it.
+  if (auto s = checkCompatible(**db); !s.ok()) return makeUnexpected(s.error());
   if (auto s = configure(**db, in_memory, options.sync_full); !s.ok()) return makeUnexpected(s.error());
   if (auto s = migrate(**db); !s.ok()) return makeUnexpected(s.error());
   return std::unique_ptr<Store>(new Store(options, std::move(*db)));
@@ -62,11 +65,13 @@ Store::~Store() { stop(); }
 void Store::stop() {
   {
     std::scoped_lock lock(mutex_);
-    if (stopping_ && !writer_.joinable()) return;
     stopping_ = true;
   }
   wake_.notify_all();
-  if (writer_.joinable()) writer_.join();
+  // Only one caller joins; others return once it has (call_once blocks them meanwhile).
+  std::call_once(joined_, [this] {
+    if (writer_.joinable()) writer_.join();
+  });
 }
 
 void Store::write(Job job, Done done) {
@@ -78,7 +83,7 @@ void Store::write(Job job, Done done) {
       return;
     }
   }
-  done(makeUnexpected(StoreError{SQLITE_ABORT, "the store is shutting down"}));
+  if (done) done(makeUnexpected(StoreError{SQLITE_ABORT, "the store is shutting down"}));
 }
 
 void Store::read(const ReadFn& fn) {
@@ -147,21 +152,22 @@ void Store::run() {
     }
     runBatch(batch);
     uint64_t failed = 0;
+    for (auto& p : batch) failed += p.result.ok() ? 0 : 1;
+    {
+      // Counted before the completions run, so a caller woken by `done` sees its own job.
+      std::scoped_lock lock(mutex_);
+      stats_.jobs += batch.size();
+      stats_.batches += 1;
+      stats_.failed_jobs += failed;
+      stats_.largest_batch = std::max<uint64_t>(stats_.largest_batch, batch.size());
+    }
     for (auto& p : batch) {
-      if (!p.result.ok()) ++failed;
       if (!p.done) continue;
       try {
         p.done(p.result);
       } catch (...) {
         // A completion must not take the writer thread down; its request already failed.
       }
-    }
-    {
-      std::scoped_lock lock(mutex_);
-      stats_.jobs += batch.size();
-      stats_.batches += 1;
-      stats_.failed_jobs += failed;
-      stats_.largest_batch = std::max<uint64_t>(stats_.largest_batch, batch.size());
     }
     batch.clear();  // destroys the closures outside the lock
   }

@@ -96,6 +96,7 @@ class Store {
   bool stopping_ = false;      // guarded by mutex_
   WriterStats stats_;          // guarded by mutex_
   std::thread writer_;
+  std::once_flag joined_;
 
   std::mutex readers_mutex_;
   std::vector<std::unique_ptr<Database>> idle_readers_;  // guarded by readers_mutex_

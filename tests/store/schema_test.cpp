@@ -60,7 +60,7 @@ TEST_F(Schema, MigrateOnEmptyDatabaseCreatesTablesAndSetsVersion) {
   ASSERT_TRUE(s.ok()) << s.error().message;
   EXPECT_EQ(queryText(*db_, "SELECT value FROM meta WHERE key = 'schema_version'"),
             std::to_string(currentSchemaVersion()));
-  EXPECT_EQ(tableNames(*db_), (std::vector<std::string>{"event_resources", "events", "meta", "resources", "strings"}));
+  EXPECT_EQ(tableNames(*db_), (std::vector<std::string>{"event_resource_types", "event_resources", "events", "meta", "resources", "strings"}));
   EXPECT_EQ(queryInt(*db_, "SELECT count(*) FROM meta"), 1);
   EXPECT_FALSE(db_->inTransaction());
 }
@@ -221,14 +221,14 @@ TEST_F(Schema, ClearAllEmptiesEveryTableButKeepsTheSchemaVersion) {
   ResourceStore resources(*db_);
   ASSERT_TRUE(resources.insert({"application", "111111111111", "us-east-1", "a1", "", "CREATED", 1, 5, "tok", "{}"}).ok());
   ASSERT_TRUE(db_->exec("INSERT INTO meta(key, value) VALUES('clock_offset', '42')").ok());
-  for (const char* table : {"events", "event_resources", "strings", "resources"}) {
+  for (const char* table : {"events", "event_resources", "event_resource_types", "strings", "resources"}) {
     ASSERT_GT(queryInt(*db_, std::string("SELECT count(*) FROM ") + table), 0) << table;
   }
 
   auto s = clearAll(*db_);
   ASSERT_TRUE(s.ok()) << s.error().message;
 
-  for (const char* table : {"events", "event_resources", "strings", "resources"}) {
+  for (const char* table : {"events", "event_resources", "event_resource_types", "strings", "resources"}) {
     EXPECT_EQ(queryInt(*db_, std::string("SELECT count(*) FROM ") + table), 0) << table;
   }
   EXPECT_EQ(queryInt(*db_, "SELECT count(*) FROM meta"), 1);
