@@ -66,6 +66,7 @@ bool parseIso8601(const std::string& s, int64_t& ms_out) {
     }
     if (pos < s.size() && s[pos] == '.') {
       ++pos;
+      if (pos >= s.size() || s[pos] < '0' || s[pos] > '9') return false;  // "05." has no fraction
       int scale = 100;
       while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
         millis += (s[pos] - '0') * scale;
@@ -86,7 +87,12 @@ bool parseIso8601(const std::string& s, int64_t& ms_out) {
   tm.tm_hour = hour;
   tm.tm_min = minute;
   tm.tm_sec = second;
-  ms_out = static_cast<int64_t>(timegm(&tm)) * 1000 + millis;
+  std::time_t secs = timegm(&tm);
+  // timegm() rolls impossible dates over (Feb 30 -> Mar 1); such input is not a date.
+  std::tm check{};
+  gmtime_r(&secs, &check);
+  if (check.tm_mday != day || check.tm_mon != month - 1 || check.tm_year != year - 1900) return false;
+  ms_out = static_cast<int64_t>(secs) * 1000 + millis;
   return true;
 }
 

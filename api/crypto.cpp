@@ -55,6 +55,13 @@ bool base64Decode(std::string_view text, std::string& out) {
     if (c == '-') c = '+';
     if (c == '_') c = '/';
   }
+  // Padding may only close the text, at most two characters of it.
+  size_t pad_start = s.find('=');
+  if (pad_start != std::string::npos) {
+    if (s.size() - pad_start > 2 || s.find_first_not_of('=', pad_start) != std::string::npos) return false;
+  }
+  size_t data_len = pad_start == std::string::npos ? s.size() : pad_start;
+  if (data_len % 4 == 1) return false;  // no byte count encodes to 4k+1 characters
   while (s.size() % 4 != 0) s.push_back('=');
   for (char c : s) {
     bool valid = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||

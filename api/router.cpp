@@ -195,6 +195,8 @@ void Router::handleEmr(const Request& request, const std::string& path, const Qu
   }
   auto caller = std::make_shared<Caller>(std::move(*resolved));
   auto decoded = std::make_shared<Result<DecodedInput>>(decodeRestJson(op, *match, query, request.body));
+  // A request rejected while decoding is still recorded with what it sent.
+  Json rejected_parameters = decoded->ok() ? Json() : recordedParameters(op, *match, query, request.body);
   auto response = std::make_shared<Response>();
   auto row = std::make_shared<store::EventRow>();
   std::string base_url = baseUrl(request);
@@ -202,8 +204,8 @@ void Router::handleEmr(const Request& request, const std::string& path, const Qu
   std::string user_agent = caller->invoked_by.empty() ? std::string(request.header("user-agent")) : caller->invoked_by;
   std::string source_ip = caller->invoked_by.empty() ? request.peer_ip : caller->invoked_by;
 
-  auto job = [this, &op, caller, decoded, response, row, request_id, base_url, user_agent,
-              source_ip](store::Database& db, store::EventWriter& events) -> store::StoreStatus {
+  auto job = [this, &op, caller, decoded, response, row, request_id, base_url, user_agent, source_ip,
+              rejected_parameters](store::Database& db, store::EventWriter& events) -> store::StoreStatus {
     int64_t now = clock_.nowMs();
     emr::CallContext ctx{*caller, request_id, now, base_url};
     CallRecord rec;
@@ -219,6 +221,10 @@ void Router::handleEmr(const Request& request, const std::string& path, const Qu
     Json output;
     if (!decoded->ok()) {
       rec.error = decoded->error();
+      rec.request_parameters = rejected_parameters;
+      rec.resources = emr::EmrService::resourcesOf(op.name, ctx, rejected_parameters.is_object() ? rejected_parameters
+                                                                                                 : Json::object(),
+                                                   nullptr);
     } else {
       rec.request_parameters = (*decoded)->recorded.empty() ? Json() : (*decoded)->recorded;
       store::Savepoint sp(db, "op");

@@ -130,12 +130,28 @@ bool Pattern::parseCharClass(std::string_view body) {
       case U'n': out = U'\n'; return true;
       case U'r': out = U'\r'; return true;
       case U'u': {
-        if (i + 4 > cls.size()) return false;
+        auto hex4 = [&](char32_t& v) {
+          if (i + 4 > cls.size()) return false;
+          v = 0;
+          for (int k = 0; k < 4; ++k) {
+            int d = hexDigit(cls[i++]);
+            if (d < 0) return false;
+            v = (v << 4) | static_cast<char32_t>(d);
+          }
+          return true;
+        };
         char32_t v = 0;
-        for (int k = 0; k < 4; ++k) {
-          int d = hexDigit(cls[i++]);
-          if (d < 0) return false;
-          v = (v << 4) | static_cast<char32_t>(d);
+        if (!hex4(v)) return false;
+        // Java patterns write supplementary characters as UTF-16 pairs: \uD800\uDC00 is U+10000.
+        if (v >= 0xD800 && v <= 0xDBFF && i + 6 <= cls.size() && cls[i] == U'\\' && cls[i + 1] == U'u') {
+          size_t save = i;
+          i += 2;
+          char32_t low = 0;
+          if (hex4(low) && low >= 0xDC00 && low <= 0xDFFF) {
+            v = 0x10000 + ((v - 0xD800) << 10) + (low - 0xDC00);
+          } else {
+            i = save;
+          }
         }
         out = v;
         return true;

@@ -158,7 +158,8 @@ void walk(const Json& v, const Shape& shape, const std::string& path, std::vecto
       if (!v.is_number()) return typeError(out, path, v, shape);
       double d = v.get<double>();
       if (!std::isfinite(d) || d != std::floor(d)) return typeError(out, path, v, shape);
-      double limit = shape.type == Shape::Type::kInteger ? 2147483647.0 : 9.2e18;
+      // 2^63 as a double: every int64 is below it.
+      double limit = shape.type == Shape::Type::kInteger ? 2147483647.0 : 9223372036854775807.0;
       if (d > limit || d < -limit - 1) return typeError(out, path, v, shape);
       std::string text = numberText(d);
       if (shape.min && d < *shape.min) {

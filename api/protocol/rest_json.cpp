@@ -39,6 +39,9 @@ std::optional<std::string> queryValue(const Member& m, const std::vector<std::st
     case Shape::Type::kLong: {
       int64_t n = 0;
       if (!parseInteger(first, n)) return "Member must be an integer";
+      if (shape.type == Shape::Type::kInteger && (n > 2147483647 || n < -2147483648LL)) {
+        return "Member must be an integer";
+      }
       typed = n;
       recorded = n;
       return std::nullopt;
@@ -133,20 +136,20 @@ bool jsonDepthWithin(std::string_view text, int max_depth) {
   return true;
 }
 
-Result<DecodedInput> decodeRestJson(const Operation& op, const RouteMatch& match, const QueryParams& query,
-                                    const std::string& body) {
-  DecodedInput out;
-  if (!op.input) return out;
-  const Shape& input_shape = *op.input;
-  std::vector<Violation> query_problems;
+namespace {
 
+// Fills `out` from labels, query and body as far as they can be read; returns the first
+// serialization problem, if any. Query values that cannot be converted are recorded as sent and
+// reported in `query_problems`.
+std::optional<AwsError> decodeParts(const Shape& input_shape, const RouteMatch& match, const QueryParams& query,
+                                    const std::string& body, DecodedInput& out,
+                                    std::vector<Violation>& query_problems) {
   for (const auto& m : input_shape.members) {
-    if (m.location == "uri") {
-      for (const auto& [name, value] : match.labels) {
-        if (name == m.location_name) {
-          out.input[m.name] = value;
-          out.recorded[m.name] = value;
-        }
+    if (m.location != "uri") continue;
+    for (const auto& [name, value] : match.labels) {
+      if (name == m.location_name) {
+        out.input[m.name] = value;
+        out.recorded[m.name] = value;
       }
     }
   }
@@ -159,43 +162,64 @@ Result<DecodedInput> decodeRestJson(const Operation& op, const RouteMatch& match
     if (values.empty()) continue;
     Json typed, recorded;
     if (auto problem = queryValue(m, values, typed, recorded)) {
-      query_problems.push_back({m.name, "Value '" + values.front() + "' at '" + m.name +
-                                            "' failed to satisfy constraint: " + *problem, false});
+      query_problems.push_back(
+          {m.name, "Value '" + values.front() + "' at '" + m.name + "' failed to satisfy constraint: " + *problem, false});
+      out.recorded[m.name] = values.size() == 1 ? Json(values.front()) : Json(values);
       continue;
     }
     out.input[m.name] = std::move(typed);
     out.recorded[m.name] = std::move(recorded);
   }
-
   bool has_body_members = false;
   for (const auto& m : input_shape.members) has_body_members = has_body_members || m.location.empty();
   bool blank = body.find_first_not_of(" \t\r\n") == std::string::npos;
-  if (has_body_members && !blank) {
-    if (!jsonDepthWithin(body, kMaxJsonDepth)) {
-      return fail(ErrorCode::kSerializationException,
-                  "The request body nests JSON deeper than " + std::to_string(kMaxJsonDepth) + " levels");
-    }
-    Json parsed = Json::parse(body, nullptr, false);
-    if (parsed.is_discarded()) {
-      return fail(ErrorCode::kSerializationException, "The request body is not valid JSON (or not valid UTF-8)");
-    }
-    if (!parsed.is_object()) {
-      return fail(ErrorCode::kSerializationException, "The request body must be a JSON object");
-    }
-    // Body members are taken in the order the client sent them; unknown members are ignored,
-    // as AWS does, and not recorded.
-    for (auto it = parsed.begin(); it != parsed.end(); ++it) {
-      const Member* m = input_shape.findMember(it.key());
-      if (!m || !m->location.empty() || it.value().is_null()) continue;
-      out.input[m->name] = it.value();
-      out.recorded[m->name] = it.value();
-    }
+  if (!has_body_members || blank) return std::nullopt;
+  if (!jsonDepthWithin(body, kMaxJsonDepth)) {
+    return AwsError{ErrorCode::kSerializationException,
+                    "The request body nests JSON deeper than " + std::to_string(kMaxJsonDepth) + " levels"};
+  }
+  Json parsed = Json::parse(body, nullptr, false);
+  if (parsed.is_discarded()) {
+    return AwsError{ErrorCode::kSerializationException, "The request body is not valid JSON (or not valid UTF-8)"};
+  }
+  if (!parsed.is_object()) return AwsError{ErrorCode::kSerializationException, "The request body must be a JSON object"};
+  // Body members are taken in the order the client sent them; unknown members are ignored, as
+  // AWS does, and not recorded.
+  for (auto it = parsed.begin(); it != parsed.end(); ++it) {
+    const Member* m = input_shape.findMember(it.key());
+    if (!m || !m->location.empty() || it.value().is_null()) continue;
+    out.input[m->name] = it.value();
+    out.recorded[m->name] = it.value();
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<DecodedInput> decodeRestJson(const Operation& op, const RouteMatch& match, const QueryParams& query,
+                                    const std::string& body) {
+  DecodedInput out;
+  if (!op.input) return out;
+  const Shape& input_shape = *op.input;
+  std::vector<Violation> query_problems;
+  if (auto problem = decodeParts(input_shape, match, query, body, out, query_problems)) {
+    return store::Unexpected<AwsError>(std::move(*problem));
   }
   auto violations = validate(out.input, input_shape);
   violations.insert(violations.begin(), query_problems.begin(), query_problems.end());
   if (!violations.empty()) return store::Unexpected<AwsError>(toError(violations));
   out.recorded = redact(out.recorded, input_shape);
   return out;
+}
+
+Json recordedParameters(const Operation& op, const RouteMatch& match, const QueryParams& query,
+                        const std::string& body) {
+  if (!op.input) return Json();
+  DecodedInput out;
+  std::vector<Violation> ignored;
+  (void)decodeParts(*op.input, match, query, body, out, ignored);
+  if (out.recorded.empty()) return Json();
+  return redact(out.recorded, *op.input);
 }
 
 Response restJsonOk(const Json& output, const std::string& request_id) {

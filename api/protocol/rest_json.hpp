@@ -55,6 +55,11 @@ struct DecodedInput {
 Result<DecodedInput> decodeRestJson(const Operation& op, const RouteMatch& match, const QueryParams& query,
                                     const std::string& body);
 
+// What a request that failed decoding still sent, for its CloudTrail record: the labels, query
+// values and body members that could be read (sensitive ones hidden); null when nothing was.
+Json recordedParameters(const Operation& op, const RouteMatch& match, const QueryParams& query,
+                        const std::string& body);
+
 // Pre-scan for JSON nesting deeper than `max_depth`; such bodies are refused before parsing.
 bool jsonDepthWithin(std::string_view text, int max_depth);
 
