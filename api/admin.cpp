@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "api/cloudtrail/signing.hpp"
 #include "api/emr_serverless/engine.hpp"
 #include "api/event_record.hpp"
 #include "store/resource_store.hpp"
@@ -115,6 +116,17 @@ void AdminApi::handle(const Request& request, const std::string& path, const Que
     return;
   }
   if (route("GET", "/_trailbox/resources")) return resources(request_id, std::move(tagged));
+  if (route("POST", "/_trailbox/trails/deliver")) {
+    // Delivers everything pending now, whatever the cadence; ?digest=true also closes the current
+    // digest period. Runs on the calling thread: it waits for the store.
+    auto result = router_.deliverTrails(true, param(query, "digest") == "true");
+    if (!result.ok()) {
+      respond(named(adminError(500, "InternalServerException", result.error().message, request_id), "deliver"));
+      return;
+    }
+    respond(named(adminJson(200, *result, request_id), "deliver"));
+    return;
+  }
   if (request.method == "GET" && path.rfind("/_trailbox/dashboard/", 0) == 0) {
     return dashboard(path, request_id, std::move(tagged));
   }
@@ -224,6 +236,7 @@ void AdminApi::reset(const std::string& request_id, Router::Respond respond) {
         }
         router_.clock().setOffsetMs(0);
         router_.tokens_->setGeneration(*generation);
+        router_.signer_->forget();
         router_.ids_.reseed();
         respond(adminJson(200, Json{{"reset", true}}, request_id));
       });

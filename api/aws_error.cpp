@@ -37,6 +37,7 @@ constexpr std::array kErrors = {
     ErrorInfo{ErrorCode::kTrailAlreadyExistsException, "TrailAlreadyExistsException", 400, 400},
     ErrorInfo{ErrorCode::kInvalidTrailNameException, "InvalidTrailNameException", 400, 400},
     ErrorInfo{ErrorCode::kS3BucketDoesNotExistException, "S3BucketDoesNotExistException", 400, 400},
+    ErrorInfo{ErrorCode::kInvalidS3BucketNameException, "InvalidS3BucketNameException", 400, 400},
     ErrorInfo{ErrorCode::kInvalidS3PrefixException, "InvalidS3PrefixException", 400, 400},
     ErrorInfo{ErrorCode::kMaximumNumberOfTrailsExceededException, "MaximumNumberOfTrailsExceededException", 400, 400},
     ErrorInfo{ErrorCode::kInvalidParameterCombinationException, "InvalidParameterCombinationException", 400, 400},

@@ -36,6 +36,7 @@ enum class ErrorCode {
   kTrailAlreadyExistsException,
   kInvalidTrailNameException,
   kS3BucketDoesNotExistException,
+  kInvalidS3BucketNameException,
   kInvalidS3PrefixException,
   kMaximumNumberOfTrailsExceededException,
   kInvalidParameterCombinationException,

@@ -40,7 +40,9 @@ store::EventRow toEventRow(const CallRecord& call) {
     row.error_message = truncateUtf8(call.error->message, kMaxField);
   }
   if (!call.request_parameters.is_null()) row.request_parameters = dumpJson(call.request_parameters);
-  if (!call.error && !call.read_only && !call.response_elements.is_null()) {
+  // Operations with an empty output (DeleteApplication, StartLogging, ...) record null.
+  bool empty_object = call.response_elements.is_object() && call.response_elements.empty();
+  if (!call.error && !call.read_only && !call.response_elements.is_null() && !empty_object) {
     row.response_elements = dumpJson(call.response_elements);
   }
   row.resources = call.resources;

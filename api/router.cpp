@@ -3,6 +3,8 @@
 #include <future>
 
 #include "api/admin.hpp"
+#include "api/cloudtrail/delivery.hpp"
+#include "api/cloudtrail/trails.hpp"
 #include "api/crypto.hpp"
 #include "api/event_record.hpp"
 #include "api/model/validator.hpp"
@@ -88,6 +90,11 @@ Result<std::unique_ptr<Router>> Router::create(store::Store& store, OffsetClock&
   router->tokens_->setGeneration(generation);
   router->emr_ = std::make_unique<emr::EmrService>(*router->emr_model_, ids, router->options_.timings, *router->tokens_);
   router->cloudtrail_ = std::make_unique<cloudtrail::CloudTrailService>(*router->tokens_);
+  router->signer_ = std::make_unique<cloudtrail::DigestSigner>();
+  router->trails_ = std::make_unique<cloudtrail::TrailService>(*router->signer_);
+  router->sink_ = std::make_unique<cloudtrail::DirectorySink>(router->options_.s3_dir);
+  router->delivery_ = std::make_unique<cloudtrail::TrailDelivery>(store, clock, *router->signer_, *router->sink_,
+                                                                  router->options_.delivery);
   router->admin_ = std::make_unique<AdminApi>(*router);
   return router;
 }
@@ -96,6 +103,8 @@ Router::Router(store::Store& store, OffsetClock& clock, RandomIdGenerator& ids, 
     : store_(store), clock_(clock), ids_(ids), options_(std::move(options)) {}
 
 Router::~Router() = default;
+
+Result<Json> Router::deliverTrails(bool force, bool force_digest) { return delivery_->run(force, force_digest); }
 
 int Router::subscribe(EventListener listener) {
   std::scoped_lock lock(listeners_mutex_);
@@ -174,6 +183,74 @@ void Router::handle(Request request, Respond respond) {
                        request.method == "POST" && target.path == "/" ? 400 : 404));
 }
 
+namespace {
+
+Response protocolOk(Protocol protocol, const Json& output, const std::string& request_id) {
+  return protocol == Protocol::kRestJson1 ? restJsonOk(output, request_id) : awsJsonOk(output, request_id);
+}
+
+}  // namespace
+
+void Router::runRecorded(std::shared_ptr<RecordedCall> call, Respond respond) {
+  auto response = std::make_shared<Response>();
+  auto row = std::make_shared<store::EventRow>();
+  auto job = [this, call, response, row](store::Database& db, store::EventWriter& events) -> store::StoreStatus {
+    int64_t now = clock_.nowMs();
+    CallRecord rec;
+    rec.caller = call->caller.get();
+    rec.event_source = call->event_source;
+    rec.event_name = call->operation;
+    rec.read_only = call->read_only;
+    rec.request_id = call->request_id;
+    rec.event_id = ids_.uuid();
+    rec.time_ms = now;
+    rec.source_ip = call->source_ip;
+    rec.user_agent = call->user_agent;
+    rec.request_parameters = call->recorded_parameters;
+    Json output;
+    if (call->decode_error) {
+      rec.error = call->decode_error;
+    } else {
+      store::Savepoint sp(db, "op");
+      if (!sp.status().ok()) return sp.status();
+      auto result = call->run(db, now);
+      if (!result.ok()) {
+        // A server-side failure (the store) aborts the whole call: nothing changes, nothing is
+        // recorded, and the client gets a 500.
+        if (isServerError(result.error().code)) {
+          return store::makeUnexpected(store::StoreError{SQLITE_ERROR, result.error().message});
+        }
+        sp.rollback();
+        rec.error = result.error();
+      } else {
+        output = std::move(*result);
+        if (!rec.read_only && call->response_elements) rec.response_elements = call->response_elements(output);
+      }
+      if (auto s = sp.release(); !s.ok()) return s;
+    }
+    if (call->resources) rec.resources = call->resources(rec.error ? nullptr : &output, now);
+    *row = toEventRow(rec);
+    auto seq = events.insert(*row);
+    if (!seq.ok()) return store::makeUnexpected(seq.error());
+    row->seq = *seq;
+    *response = rec.error ? protocolError(call->protocol, *rec.error, call->request_id)
+                          : protocolOk(call->protocol, output, call->request_id);
+    return {};
+  };
+  store_.write(std::move(job), [this, call, response, row, respond = std::move(respond)](const store::StoreStatus& status) {
+    ErrorCode internal = call->protocol == Protocol::kRestJson1 ? ErrorCode::kInternalServerException
+                                                                 : ErrorCode::kInternalFailure;
+    Response out = status.ok() ? std::move(*response)
+                               : protocolError(call->protocol,
+                                               {internal, "The request could not be recorded: " + status.error().message},
+                                               call->request_id);
+    out.operation = call->operation;
+    out.caller = call->caller->arn;
+    if (status.ok()) publish(*row);
+    respond(std::move(out));
+  });
+}
+
 void Router::handleEmr(const Request& request, const std::string& path, const QueryParams& query,
                        const std::string& request_id, Respond respond) {
   RestJsonRouter::Miss miss;
@@ -193,74 +270,45 @@ void Router::handleEmr(const Request& request, const std::string& path, const Qu
     respond(std::move(r));
     return;
   }
-  auto caller = std::make_shared<Caller>(std::move(*resolved));
-  auto decoded = std::make_shared<Result<DecodedInput>>(decodeRestJson(op, *match, query, request.body));
-  // A request rejected while decoding is still recorded with what it sent.
-  Json rejected_parameters = decoded->ok() ? Json() : recordedParameters(op, *match, query, request.body);
-  auto response = std::make_shared<Response>();
-  auto row = std::make_shared<store::EventRow>();
+  auto call = std::make_shared<RecordedCall>();
+  call->protocol = Protocol::kRestJson1;
+  call->event_source = emr::kEventSource;
+  call->operation = op.name;
+  call->read_only = emr::EmrService::isReadOnly(op.name);
+  call->caller = std::make_shared<Caller>(std::move(*resolved));
+  call->request_id = request_id;
+  fillSource(*call, request);
+  auto decoded = decodeRestJson(op, *match, query, request.body);
+  Json input;
+  if (decoded.ok()) {
+    input = std::move(decoded->input);
+    call->recorded_parameters = decoded->recorded.empty() ? Json() : std::move(decoded->recorded);
+  } else {
+    // A request rejected while decoding is still recorded with what it sent.
+    call->decode_error = decoded.error();
+    call->recorded_parameters = recordedParameters(op, *match, query, request.body);
+    input = call->recorded_parameters.is_object() ? call->recorded_parameters : Json::object();
+  }
+  auto shared_input = std::make_shared<Json>(std::move(input));
   std::string base_url = baseUrl(request);
-  // Calls made by an AWS service on your behalf show the service as source and agent.
-  std::string user_agent = caller->invoked_by.empty() ? std::string(request.header("user-agent")) : caller->invoked_by;
-  std::string source_ip = caller->invoked_by.empty() ? request.peer_ip : caller->invoked_by;
-
-  auto job = [this, &op, caller, decoded, response, row, request_id, base_url, user_agent, source_ip,
-              rejected_parameters](store::Database& db, store::EventWriter& events) -> store::StoreStatus {
-    int64_t now = clock_.nowMs();
-    emr::CallContext ctx{*caller, request_id, now, base_url};
-    CallRecord rec;
-    rec.caller = caller.get();
-    rec.event_source = emr::kEventSource;
-    rec.event_name = op.name;
-    rec.read_only = emr::EmrService::isReadOnly(op.name);
-    rec.request_id = request_id;
-    rec.event_id = ids_.uuid();
-    rec.time_ms = now;
-    rec.source_ip = source_ip;
-    rec.user_agent = user_agent;
-    Json output;
-    if (!decoded->ok()) {
-      rec.error = decoded->error();
-      rec.request_parameters = rejected_parameters;
-      rec.resources = emr::EmrService::resourcesOf(op.name, ctx, rejected_parameters.is_object() ? rejected_parameters
-                                                                                                 : Json::object(),
-                                                   nullptr);
-    } else {
-      rec.request_parameters = (*decoded)->recorded.empty() ? Json() : (*decoded)->recorded;
-      store::Savepoint sp(db, "op");
-      if (!sp.status().ok()) return sp.status();
-      auto result = emr_->call(op.name, ctx, (*decoded)->input, db);
-      if (!result.ok()) {
-        // A server-side failure (the store) aborts the whole call: nothing changes, nothing is
-        // recorded, and the client gets a 500.
-        if (isServerError(result.error().code)) return store::makeUnexpected(store::StoreError{SQLITE_ERROR, result.error().message});
-        sp.rollback();
-        rec.error = result.error();
-      } else {
-        output = std::move(*result);
-        if (!rec.read_only && op.output) rec.response_elements = redact(output, *op.output);
-      }
-      if (auto s = sp.release(); !s.ok()) return s;
-      rec.resources = emr::EmrService::resourcesOf(op.name, ctx, (*decoded)->input, rec.error ? nullptr : &output);
-    }
-    *row = toEventRow(rec);
-    auto seq = events.insert(*row);
-    if (!seq.ok()) return store::makeUnexpected(seq.error());
-    row->seq = *seq;
-    *response = rec.error ? restJsonError(*rec.error, request_id) : restJsonOk(output, request_id);
-    return {};
+  auto context = [call, base_url](int64_t now) {
+    return emr::CallContext{*call->caller, call->request_id, now, base_url};
   };
-  store_.write(std::move(job), [this, response, row, respond = std::move(respond), request_id, caller,
-                                name = op.name](const store::StoreStatus& status) {
-    Response out = status.ok() ? std::move(*response)
-                               : restJsonError({ErrorCode::kInternalServerException,
-                                                "The request could not be recorded: " + status.error().message},
-                                               request_id);
-    out.operation = name;
-    out.caller = caller->arn;
-    if (status.ok()) publish(*row);
-    respond(std::move(out));
-  });
+  call->run = [this, &op, shared_input, context](store::Database& db, int64_t now) {
+    return emr_->call(op.name, context(now), *shared_input, db);
+  };
+  call->response_elements = [&op](const Json& output) { return op.output ? redact(output, *op.output) : output; };
+  call->resources = [&op, shared_input, context](const Json* output, int64_t now) {
+    return emr::EmrService::resourcesOf(op.name, context(now), *shared_input, output);
+  };
+  runRecorded(std::move(call), std::move(respond));
+}
+
+void Router::fillSource(RecordedCall& call, const Request& request) const {
+  // Calls made by an AWS service on your behalf show the service as source and agent.
+  const std::string& service = call.caller->invoked_by;
+  call.user_agent = service.empty() ? std::string(request.header("user-agent")) : service;
+  call.source_ip = service.empty() ? request.peer_ip : service;
 }
 
 void Router::handleCloudTrail(const Request& request, const QueryParams& query, const std::string& request_id,
@@ -278,18 +326,50 @@ void Router::handleCloudTrail(const Request& request, const QueryParams& query, 
     respond(std::move(r));
     return;
   }
-  if (op.name != "LookupEvents") {
-    auto r = awsJsonError({ErrorCode::kUnknownOperationException,
-                           "trailbox does not implement CloudTrail " + op.name + " (yet); LookupEvents is available"},
+  if (op.name != "LookupEvents" && !cloudtrail::TrailService::handles(op.name)) {
+    auto r = awsJsonError({ErrorCode::kUnsupportedOperationException,
+                           "trailbox does not implement CloudTrail " + op.name +
+                               " (it serves LookupEvents, trails and ListPublicKeys)"},
                           request_id);
     r.operation = op.name;
     respond(std::move(r));
     return;
   }
-  auto caller = std::make_shared<Caller>(std::move(*resolved));
   std::vector<Violation> violations;
   auto decoded = decodeAwsJson(op, request.body, violations);
-
+  if (op.name != "LookupEvents") {
+    auto call = std::make_shared<RecordedCall>();
+    call->protocol = Protocol::kAwsJson11;
+    call->event_source = cloudtrail::kEventSource;
+    call->operation = op.name;
+    call->read_only = cloudtrail::CloudTrailService::isReadOnly(op.name);
+    call->caller = std::make_shared<Caller>(std::move(*resolved));
+    call->request_id = request_id;
+    fillSource(*call, request);
+    auto input = std::make_shared<Json>(decoded.ok() ? decoded->input : Json::object());
+    if (!decoded.ok()) {
+      call->decode_error = decoded.error();
+    } else {
+      call->recorded_parameters = decoded->recorded.empty() ? Json() : decoded->recorded;
+      // The model's constraints, reported with CloudTrail's generic parameter error.
+      if (!violations.empty()) {
+        call->decode_error = AwsError{ErrorCode::kInvalidParameterException, toError(violations).message};
+      }
+    }
+    auto context = [call](int64_t now) { return cloudtrail::CallContext{*call->caller, call->request_id, now}; };
+    call->run = [this, &op, input, context](store::Database& db, int64_t now) {
+      return trails_->call(op.name, context(now), *input, db);
+    };
+    call->response_elements = [&op](const Json& output) {
+      return op.output ? lowerCamelMembers(output, *op.output) : output;
+    };
+    call->resources = [input, context](const Json* output, int64_t now) {
+      return cloudtrail::TrailService::resourcesOf(context(now), *input, output);
+    };
+    runRecorded(std::move(call), std::move(respond));
+    return;
+  }
+  auto caller = std::make_shared<Caller>(std::move(*resolved));
   CallRecord rec;
   rec.caller = caller.get();
   rec.event_source = cloudtrail::kEventSource;

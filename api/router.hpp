@@ -19,6 +19,7 @@
 #include <string>
 
 #include "api/clock.hpp"
+#include "api/cloudtrail/delivery.hpp"
 #include "api/cloudtrail/service.hpp"
 #include "api/emr_serverless/service.hpp"
 #include "api/http_types.hpp"
@@ -42,11 +43,20 @@ struct ApiOptions {
   // Verify SigV4 signatures against the identities' secret keys; unsigned and unknown callers
   // are refused.
   bool strict_signatures = false;
+  // The directory standing for S3: trails deliver to <s3_dir>/<bucket>/<key>.
+  std::string s3_dir = "trailbox-s3";
+  cloudtrail::DeliveryOptions delivery;
   // Shown by GET /_trailbox/config (the server fills in its own settings).
   Json config = Json::object();
 };
 
 class AdminApi;
+namespace cloudtrail {
+class DigestSigner;
+class DirectorySink;
+class TrailDelivery;
+class TrailService;
+}  // namespace cloudtrail
 
 class Router {
  public:
@@ -67,6 +77,10 @@ class Router {
   int subscribe(EventListener listener);
   void unsubscribe(int handle);
 
+  // Delivers due trail log files (and digests); called by the server's scheduler and by
+  // POST /_trailbox/trails/deliver. Blocking; thread-safe.
+  Result<Json> deliverTrails(bool force, bool force_digest);
+
   // A fresh request id, for responses produced outside handle() (e.g. HTTP-level errors).
   std::string newRequestId() { return ids_.uuid(); }
 
@@ -82,6 +96,26 @@ class Router {
                  const std::string& request_id, Respond respond);
   void handleCloudTrail(const Request& request, const QueryParams& query, const std::string& request_id,
                         Respond respond);
+  // An operation that changes (or reads) service state and is recorded in the same transaction.
+  struct RecordedCall {
+    Protocol protocol = Protocol::kRestJson1;
+    std::string event_source;
+    std::string operation;
+    bool read_only = false;
+    std::shared_ptr<Caller> caller;
+    std::string request_id;
+    std::string source_ip;
+    std::string user_agent;
+    Json recorded_parameters;              // requestParameters (set even when decoding failed)
+    std::optional<AwsError> decode_error;  // the call failed before reaching the service
+    std::function<Result<Json>(store::Database&, int64_t now)> run;
+    std::function<Json(const Json& output)> response_elements;
+    std::function<std::vector<store::EventResource>(const Json* output, int64_t now)> resources;
+  };
+  // Runs `call` on the writer: the operation in a savepoint (undone if it fails), then its event;
+  // answers after the commit.
+  void runRecorded(std::shared_ptr<RecordedCall> call, Respond respond);
+  void fillSource(RecordedCall& call, const Request& request) const;
   // Commits `event` (when set) and then answers `response`; a failed commit answers 500.
   void recordThenRespond(std::optional<store::EventRow> event, Response response, Protocol protocol, Respond respond);
   void publish(const store::EventRow& row);
@@ -102,6 +136,10 @@ class Router {
   std::unique_ptr<emr::EmrService> emr_;
   std::unique_ptr<cloudtrail::CloudTrailService> cloudtrail_;
   std::unique_ptr<AdminApi> admin_;
+  std::unique_ptr<cloudtrail::DigestSigner> signer_;
+  std::unique_ptr<cloudtrail::TrailService> trails_;
+  std::unique_ptr<cloudtrail::DirectorySink> sink_;
+  std::unique_ptr<cloudtrail::TrailDelivery> delivery_;
 
   std::mutex listeners_mutex_;
   std::vector<std::pair<int, EventListener>> listeners_;  // guarded by listeners_mutex_

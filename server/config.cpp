@@ -90,6 +90,12 @@ ParseResult parseConfig(int argc, const char* const argv[]) {
        "their secret keys; see README")
       ("strict-signatures", po::value(&strict)->default_value(strict),
        "true: verify SigV4 signatures with the identities file's secret keys and refuse unsigned or unknown callers")
+      ("s3-dir", po::value(&c.s3_dir)->default_value(c.s3_dir),
+       "directory standing for S3: trails deliver log files to <s3-dir>/<bucket>/<key>")
+      ("trail-delivery-interval-ms", po::value(&c.trail_delivery_interval_ms)->default_value(c.trail_delivery_interval_ms),
+       "how often a logging trail delivers a log file, in emulated milliseconds (AWS: about 5 minutes)")
+      ("digest-interval-ms", po::value(&c.digest_interval_ms)->default_value(c.digest_interval_ms),
+       "digest file period for trails with log file validation, in emulated milliseconds (AWS: one hour)")
       ("max-header-bytes", po::value(&c.limits.max_header_bytes)->default_value(c.limits.max_header_bytes),
        "largest request header accepted (431 beyond)")
       ("max-body-bytes", po::value(&c.limits.max_body_bytes)->default_value(c.limits.max_body_bytes),
@@ -163,6 +169,9 @@ ParseResult parseConfig(int argc, const char* const argv[]) {
     } catch (const std::exception&) {
       return bad("--seed must be a non-negative integer");
     }
+  }
+  if (c.trail_delivery_interval_ms < 0 || c.digest_interval_ms < 1000) {
+    return bad("--trail-delivery-interval-ms must be >= 0 and --digest-interval-ms >= 1000");
   }
   if (c.limits.max_body_bytes == 0 || c.limits.max_header_bytes < 1024) {
     return bad("--max-body-bytes must be > 0 and --max-header-bytes >= 1024");

@@ -37,6 +37,9 @@ struct Config {
   std::optional<uint64_t> seed;
   bool record_cloudtrail_calls = true;
   std::string identities_file;  // "" = none
+  std::string s3_dir = "trailbox-s3";
+  int64_t trail_delivery_interval_ms = 5000;
+  int64_t digest_interval_ms = 3600000;
   bool strict_signatures = false;
   int64_t shutdown_timeout_ms = 10000;
   Limits limits;

@@ -77,6 +77,9 @@ int main(int argc, char* argv[]) {
   options.record_cloudtrail_calls = config.record_cloudtrail_calls;
   options.identities = identities;
   options.strict_signatures = config.strict_signatures;
+  options.s3_dir = config.s3_dir;
+  options.delivery.interval_ms = config.trail_delivery_interval_ms;
+  options.delivery.digest_interval_ms = config.digest_interval_ms;
   options.config = api::Json{{"host", config.host},
                              {"port", config.port},
                              {"db", config.db},
@@ -87,6 +90,9 @@ int main(int argc, char* argv[]) {
                              {"identities", config.identities_file},
                              {"identityCount", identities ? identities->size() : 0},
                              {"strictSignatures", config.strict_signatures},
+                             {"s3Dir", config.s3_dir},
+                             {"trailDeliveryIntervalMs", config.trail_delivery_interval_ms},
+                             {"digestIntervalMs", config.digest_interval_ms},
                              {"limits", api::Json{{"maxHeaderBytes", config.limits.max_header_bytes},
                                                   {"maxBodyBytes", config.limits.max_body_bytes},
                                                   {"maxConnections", config.limits.max_connections},

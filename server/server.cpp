@@ -27,8 +27,26 @@ std::string Server::bind() { return listener_->open(options_.host, options_.port
 
 uint16_t Server::port() const { return listener_->port(); }
 
+void Server::runScheduler() {
+  while (true) {
+    {
+      std::unique_lock lock(scheduler_mutex_);
+      scheduler_wake_.wait_for(lock, std::chrono::milliseconds(options_.scheduler_tick_ms),
+                               [this] { return stopping_.load(); });
+      if (stopping_.load()) return;
+    }
+    auto result = router_.deliverTrails(false, false);
+    if (!result.ok()) {
+      logger_.log(LogLevel::kError, "trail delivery failed", api::Json{{"error", result.error().message}});
+    } else if (!(*result)["logFiles"].empty() || !(*result)["digestFiles"].empty() || !(*result)["errors"].empty()) {
+      logger_.log((*result)["errors"].empty() ? LogLevel::kInfo : LogLevel::kWarn, "trail delivery", *result);
+    }
+  }
+}
+
 void Server::start() {
   listener_->start();
+  if (options_.scheduler_tick_ms > 0) scheduler_ = std::thread([this] { runScheduler(); });
   int n = options_.threads > 0 ? options_.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   for (int i = 0; i < n; ++i) {
     threads_.emplace_back([this] {
@@ -47,6 +65,11 @@ void Server::start() {
 
 void Server::stop() {
   if (stopping_.exchange(true)) return;
+  {
+    std::scoped_lock lock(scheduler_mutex_);
+  }
+  scheduler_wake_.notify_all();
+  if (scheduler_.joinable()) scheduler_.join();
   shared_->draining.store(true);
   listener_->stop();
   {

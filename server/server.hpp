@@ -5,7 +5,9 @@
 // tests/server/embedded_example_test.cpp).
 
 #include <atomic>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -29,6 +31,8 @@ struct ServerOptions {
   int threads = 0;  // 0 = one per core
   Limits limits;
   int64_t shutdown_timeout_ms = 10000;
+  // How often scheduled work (trail delivery) runs; 0 disables it.
+  int64_t scheduler_tick_ms = 1000;
 };
 
 class Server {
@@ -59,6 +63,12 @@ class Server {
   std::shared_ptr<Listener> listener_;
   std::vector<std::thread> threads_;
   std::atomic<bool> stopping_{false};
+
+  // Scheduled work runs on its own thread so that file I/O never holds up request handling.
+  void runScheduler();
+  std::thread scheduler_;
+  std::mutex scheduler_mutex_;
+  std::condition_variable scheduler_wake_;
 };
 
 }  // namespace trailbox::server

@@ -76,12 +76,11 @@ Result<Json> EmrService::startJobRun(Env& env, const Json& in) {
   Json app_doc = parseDoc(app->doc);
   const std::string& state = app->state;
   bool auto_start = app_doc.value("autoStartConfiguration", Json::object()).value("enabled", true);
-  if (state == "TERMINATED" || state == "CREATING" || state == "STOPPING" ||
-      ((state == "CREATED" || state == "STOPPED") && !auto_start)) {
+  // With auto-start, a submission to an application that is not STARTED waits for it: CREATED and
+  // STOPPED start now, CREATING and STOPPING start once they reach CREATED / STOPPED.
+  if (state == "TERMINATED" || (state != "STARTED" && state != "STARTING" && !auto_start)) {
     std::string why = state == "TERMINATED" ? " is terminated."
-                      : (state == "CREATED" || state == "STOPPED")
-                          ? " is " + state + " and autoStartConfiguration is disabled; start it first."
-                          : " is " + state + ".";
+                                            : " is " + state + " and autoStartConfiguration is disabled; start it first.";
     return fail(ErrorCode::kValidationException, "Application " + app_id + why + " Cannot start job run.");
   }
 

@@ -30,7 +30,9 @@ bool isResourceId(const std::string& id) {
 std::string requestHash(const Json& input) {
   Json copy = input;
   copy.erase("clientToken");
-  return hexEncode(sha256(dumpJson(copy)));
+  // nlohmann::json sorts members, so a retry that sends them in another order hashes the same.
+  nlohmann::json canonical = nlohmann::json::parse(dumpJson(copy));
+  return hexEncode(sha256(canonical.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace)));
 }
 
 Json parseDoc(const std::string& text) {

@@ -91,6 +91,8 @@ Result<JsonInput> decodeAwsJson(const Operation& op, const std::string& body, st
   return out;
 }
 
+Json lowerCamelMembers(const Json& value, const Shape& shape) { return recordedForm(value, shape); }
+
 Response awsJsonOk(const Json& output, const std::string& request_id) {
   Response r;
   r.status = 200;

@@ -31,6 +31,10 @@ struct JsonInput {
 // operation-specific exceptions.
 Result<JsonInput> decodeAwsJson(const Operation& op, const std::string& body, std::vector<Violation>& violations);
 
+// `value` with every structure member renamed to lowerCamelCase, recursively, as CloudTrail records
+// the requests and responses of its own (UpperCamelCase) API.
+Json lowerCamelMembers(const Json& value, const Shape& shape);
+
 Response awsJsonOk(const Json& output, const std::string& request_id);
 Response awsJsonError(const AwsError& error, const std::string& request_id);
 
