@@ -9,6 +9,12 @@
 #include "store/resource_store.hpp"
 #include "store/schema.hpp"
 
+namespace trailbox::embedded {
+extern const std::string_view ui_index_html;
+extern const std::string_view ui_app_js;
+extern const std::string_view ui_app_css;
+}  // namespace trailbox::embedded
+
 namespace trailbox::api {
 namespace {
 
@@ -87,6 +93,30 @@ void AdminApi::handle(const Request& request, const std::string& path, const Que
     if (r.operation.empty()) r.operation = "admin:" + path;
     respond(std::move(r));
   };
+  // The Event history page and its assets, compiled into the binary.
+  struct Asset {
+    const char* path;
+    const std::string_view* bytes;
+    const char* type;
+  };
+  static const Asset kAssets[] = {
+      {"/_trailbox/", &embedded::ui_index_html, "text/html; charset=utf-8"},
+      {"/_trailbox", &embedded::ui_index_html, "text/html; charset=utf-8"},
+      {"/_trailbox/ui/app.js", &embedded::ui_app_js, "text/javascript; charset=utf-8"},
+      {"/_trailbox/ui/app.css", &embedded::ui_app_css, "text/css; charset=utf-8"},
+  };
+  for (const auto& asset : kAssets) {
+    if (request.method == "GET" && path == asset.path) {
+      Response r;
+      r.status = 200;
+      r.body = std::string(*asset.bytes);
+      r.headers = {{"Content-Type", asset.type}, {"Cache-Control", "no-cache"}, {"x-amzn-RequestId", request_id}};
+      r.request_id = request_id;
+      r.operation = "admin:ui";
+      respond(std::move(r));
+      return;
+    }
+  }
   if (route("GET", "/_trailbox/health") || route("HEAD", "/_trailbox/health")) {
     auto stats = router_.store().stats();
     Json body = Json{{"status", "ok"},
@@ -137,9 +167,9 @@ void AdminApi::handle(const Request& request, const std::string& path, const Que
                 "unknown"));
 }
 
-void AdminApi::events(const QueryParams& query, const std::string& request_id, Router::Respond respond,
-                      bool count_only) {
-  store::EventQuery q;
+Result<EventSelection> parseEventSelection(const QueryParams& query) {
+  EventSelection sel;
+  store::EventQuery& q = sel.query;
   q.order = store::EventQuery::Order::kCommitOrder;
   static const std::pair<const char*, store::EventAttribute> kFilters[] = {
       {"eventId", store::EventAttribute::kEventId},         {"eventName", store::EventAttribute::kEventName},
@@ -152,8 +182,7 @@ void AdminApi::events(const QueryParams& query, const std::string& request_id, R
     if (hasParam(query, name)) q.filters.push_back({attribute, param(query, name)});
   }
   if (hasParam(query, "readOnly") && param(query, "readOnly") != "true" && param(query, "readOnly") != "false") {
-    respond(adminError(400, "ValidationException", "readOnly must be true or false", request_id));
-    return;
+    return fail(ErrorCode::kValidationException, "readOnly must be true or false");
   }
   if (hasParam(query, "account")) q.account = param(query, "account");
   if (hasParam(query, "region")) q.region = param(query, "region");
@@ -162,30 +191,115 @@ void AdminApi::events(const QueryParams& query, const std::string& request_id, R
     if (!hasParam(query, key)) continue;
     int64_t ms = 0;
     if (!parseTime(param(query, key), ms)) {
-      respond(adminError(400, "ValidationException",
-                         std::string(key) + " must be ISO 8601 (2026-01-02T03:04:05Z) or epoch seconds", request_id));
-      return;
+      return fail(ErrorCode::kValidationException,
+                  std::string(key) + " must be ISO 8601 (2026-01-02T03:04:05Z) or epoch seconds");
     }
     (std::string(key) == "startTime" ? q.start_ms : q.end_ms) = ms;
   }
   int64_t limit = kDefaultEventLimit;
   if (hasParam(query, "limit") && (!parseInt(param(query, "limit"), limit) || limit < 1 || limit > kMaxEventLimit)) {
-    respond(adminError(400, "ValidationException",
-                       "limit must be a whole number from 1 to " + std::to_string(kMaxEventLimit), request_id));
-    return;
+    return fail(ErrorCode::kValidationException, "limit must be a whole number from 1 to " + std::to_string(kMaxEventLimit));
   }
   q.limit = static_cast<int>(limit);
   if (hasParam(query, "after") && !parseInt(param(query, "after"), q.after_seq)) {
-    respond(adminError(400, "ValidationException", "after must be a sequence number (x-trailbox-last-seq)", request_id));
-    return;
+    return fail(ErrorCode::kValidationException, "after must be a sequence number (x-trailbox-last-seq)");
   }
   if (param(query, "order") == "desc") q.order = store::EventQuery::Order::kNewestFirst;
+  for (const auto& [k, v] : query) {
+    if (k != "where") continue;
+    size_t eq = v.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return fail(ErrorCode::kValidationException,
+                  "where must be <member path>=<value>, e.g. where=requestParameters.name=my-app, not '" + v + "'");
+    }
+    sel.where.emplace_back(v.substr(0, eq), v.substr(eq + 1));
+  }
+  return sel;
+}
 
+namespace {
+
+// The value at a dotted path of a record, as text ("true", "42", a string's own text); nullopt
+// when the path does not exist.
+std::optional<std::string> valueAt(const Json& record, const std::string& path) {
+  const Json* node = &record;
+  size_t pos = 0;
+  while (pos <= path.size()) {
+    size_t dot = path.find('.', pos);
+    std::string part = path.substr(pos, dot == std::string::npos ? std::string::npos : dot - pos);
+    if (node->is_object()) {
+      auto it = node->find(part);
+      if (it == node->end()) return std::nullopt;
+      node = &*it;
+    } else if (node->is_array()) {
+      int64_t index = -1;
+      if (!parseInt(part, index) || index < 0 || static_cast<size_t>(index) >= node->size()) return std::nullopt;
+      node = &(*node)[static_cast<size_t>(index)];
+    } else {
+      return std::nullopt;
+    }
+    if (dot == std::string::npos) break;
+    pos = dot + 1;
+  }
+  if (node->is_string()) return node->get<std::string>();
+  if (node->is_null()) return std::string("null");
+  return dumpJson(*node);
+}
+
+bool whereMatches(const EventSelection& sel, const store::EventRow& row) {
+  if (sel.where.empty()) return true;
+  Json record = Json::parse(renderRecord(row), nullptr, false);
+  for (const auto& [path, value] : sel.where) {
+    auto got = valueAt(record, path);
+    if (!got || *got != value) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool selectionMatches(const EventSelection& sel, const store::EventRow& row) {
+  const store::EventQuery& q = sel.query;
+  if (q.account && row.account != *q.account) return false;
+  if (q.region && row.region != *q.region) return false;
+  if (q.errors_only && row.error_code.empty()) return false;
+  if (q.start_ms && row.time_ms < *q.start_ms) return false;
+  if (q.end_ms && row.time_ms > *q.end_ms) return false;
+  for (const auto& f : q.filters) {
+    bool ok = false;
+    switch (f.attribute) {
+      case store::EventAttribute::kEventId: ok = row.event_id == f.value; break;
+      case store::EventAttribute::kEventName: ok = row.event_name == f.value; break;
+      case store::EventAttribute::kReadOnly: ok = (row.read_only ? "true" : "false") == f.value; break;
+      case store::EventAttribute::kUsername: ok = row.username == f.value; break;
+      case store::EventAttribute::kEventSource: ok = row.event_source == f.value; break;
+      case store::EventAttribute::kAccessKeyId: ok = row.access_key_id == f.value; break;
+      case store::EventAttribute::kErrorCode: ok = row.error_code == f.value; break;
+      case store::EventAttribute::kResourceType:
+      case store::EventAttribute::kResourceName:
+        for (const auto& r : row.resources) {
+          ok = ok || (f.attribute == store::EventAttribute::kResourceType ? r.type : r.name) == f.value;
+        }
+        break;
+    }
+    if (!ok) return false;
+  }
+  return whereMatches(sel, row);
+}
+
+void AdminApi::events(const QueryParams& query, const std::string& request_id, Router::Respond respond,
+                      bool count_only) {
+  auto parsed = parseEventSelection(query);
+  if (!parsed.ok()) {
+    respond(adminError(400, "ValidationException", parsed.error().message, request_id));
+    return;
+  }
+  auto sel = std::make_shared<EventSelection>(std::move(*parsed));
   auto shared_respond = std::make_shared<Router::Respond>(std::move(respond));
-  router_.store().read([q, count_only, request_id, shared_respond](store::Database& db) {
+  router_.store().read([sel, count_only, request_id, shared_respond](store::Database& db) {
     store::EventReader reader(db);
-    if (count_only) {
-      auto n = reader.count(q);
+    if (count_only && sel->where.empty()) {
+      auto n = reader.count(sel->query);
       if (!n.ok()) {
         (*shared_respond)(adminError(500, "InternalServerException", n.error().message, request_id));
         return;
@@ -193,22 +307,48 @@ void AdminApi::events(const QueryParams& query, const std::string& request_id, R
       (*shared_respond)(adminJson(200, Json{{"count", *n}}, request_id));
       return;
     }
-    auto rows = reader.query(q);
-    if (!rows.ok()) {
-      (*shared_respond)(adminError(500, "InternalServerException", rows.error().message, request_id));
+    // where-conditions are checked on the rendered records: walk the indexed candidates in chunks
+    // until enough match (or, for a count, until the end).
+    std::vector<store::EventRow> matched;
+    store::EventQuery q = sel->query;
+    size_t wanted = count_only ? SIZE_MAX : static_cast<size_t>(sel->query.limit);
+    int64_t counted = 0;
+    constexpr int kChunk = 1000;
+    while (matched.size() < wanted) {
+      q.limit = sel->where.empty() ? sel->query.limit : kChunk;
+      auto rows = reader.query(q);
+      if (!rows.ok()) {
+        (*shared_respond)(adminError(500, "InternalServerException", rows.error().message, request_id));
+        return;
+      }
+      for (auto& row : *rows) {
+        if (!whereMatches(*sel, row)) continue;
+        ++counted;
+        if (!count_only && matched.size() < wanted) matched.push_back(std::move(row));
+      }
+      if (sel->where.empty() || static_cast<int>(rows->size()) < q.limit) break;
+      const auto& last = rows->back();
+      if (q.order == store::EventQuery::Order::kCommitOrder) {
+        q.after_seq = last.seq;
+      } else {
+        q.before = std::make_pair(last.time_ms, last.seq);
+      }
+    }
+    if (count_only) {
+      (*shared_respond)(adminJson(200, Json{{"count", counted}}, request_id));
       return;
     }
     std::string body = R"({"Records":[)";
-    int64_t last = 0;
-    for (size_t i = 0; i < rows->size(); ++i) {
+    int64_t last_seq = 0;
+    for (size_t i = 0; i < matched.size(); ++i) {
       if (i) body += ',';
-      body += renderRecord((*rows)[i]);
-      last = (*rows)[i].seq;
+      body += renderRecord(matched[i]);
+      last_seq = matched[i].seq;
     }
     body += "]}";
     Response r = adminJson(200, Json::object(), request_id);
     r.body = std::move(body);
-    r.setHeader("x-trailbox-last-seq", std::to_string(last));
+    r.setHeader("x-trailbox-last-seq", std::to_string(last_seq));
     (*shared_respond)(std::move(r));
   });
 }

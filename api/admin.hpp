@@ -10,8 +10,24 @@
 #include "api/json.hpp"
 #include "api/protocol/url.hpp"
 #include "api/router.hpp"
+#include "store/event_store.hpp"
 
 namespace trailbox::api {
+
+// A selection of recorded events, as the /_trailbox/events endpoints and the live tail take it from
+// the query string: indexed filters (eventName, eventSource, username, accessKeyId, readOnly,
+// resourceName, resourceType, eventId, errorCode, errorsOnly, account, region, startTime, endTime),
+// paging (after, limit, order) and `where=<path>=<value>` conditions on any record member, nested
+// members by dotted path (requestParameters.name, userIdentity.arn, resources.0.ARN).
+struct EventSelection {
+  store::EventQuery query;
+  std::vector<std::pair<std::string, std::string>> where;
+};
+
+// Parses a selection; ValidationException names the parameter with a bad value.
+Result<EventSelection> parseEventSelection(const QueryParams& query);
+// True when `row` satisfies the selection's filters and where-conditions (paging is ignored).
+bool selectionMatches(const EventSelection& selection, const store::EventRow& row);
 
 class AdminApi {
  public:

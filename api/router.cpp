@@ -119,8 +119,15 @@ void Router::unsubscribe(int handle) {
 }
 
 void Router::publish(const store::EventRow& row) {
-  std::scoped_lock lock(listeners_mutex_);
-  for (const auto& [id, listener] : listeners_) listener(row);
+  // Called without the lock held, so a listener may (un)subscribe, directly or by destroying
+  // what it captured.
+  std::vector<std::pair<int, EventListener>> listeners;
+  {
+    std::scoped_lock lock(listeners_mutex_);
+    if (listeners_.empty()) return;
+    listeners = listeners_;
+  }
+  for (const auto& [id, listener] : listeners) listener(row);
 }
 
 Result<Caller> Router::resolveCaller(const Request& request, const QueryParams& query) const {

@@ -2,6 +2,10 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+
+#include "api/admin.hpp"
+#include "api/event_record.hpp"
 
 namespace trailbox::server {
 namespace {
@@ -25,6 +29,7 @@ HttpSession::HttpSession(tcp::socket&& socket, SessionShared& shared)
 }
 
 HttpSession::~HttpSession() {
+  if (subscription_) shared_.router.unsubscribe(subscription_);
   shared_.connections.fetch_sub(1);
   std::scoped_lock lock(shared_.sessions_mutex);
   shared_.sessions.erase(this);
@@ -48,6 +53,14 @@ void HttpSession::drain() {
   auto self = weak_from_this().lock();
   if (!self) return;
   net::post(stream_.get_executor(), [self] {
+    if (self->streaming_) {
+      if (self->heartbeat_) self->heartbeat_->cancel();
+      if (self->subscription_) {
+        self->shared_.router.unsubscribe(self->subscription_);
+        self->subscription_ = 0;
+      }
+      return self->close();
+    }
     if (!self->busy_) self->close();
   });
 }
@@ -146,6 +159,9 @@ void HttpSession::dispatch() {
     request.headers.emplace_back(std::move(name), std::string(field.value()));
   }
   request.body = std::move(req.body());
+  if (request.method == "GET" && request.target.substr(0, request.target.find('?')) == "/_trailbox/events/stream") {
+    return startStream(request);
+  }
   bool keep_alive = req.keep_alive();
   ++served_;
   size_t cap = shared_.limits.max_requests_per_connection;
@@ -225,6 +241,133 @@ void HttpSession::close() {
   beast::error_code ec;
   stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
   stream_.socket().close(ec);
+}
+
+}  // namespace trailbox::server
+
+namespace trailbox::server {
+
+namespace {
+constexpr size_t kMaxOutbox = 10000;  // a tail that falls this far behind is cut off
+constexpr auto kHeartbeat = std::chrono::seconds(15);
+}  // namespace
+
+void HttpSession::startStream(const api::Request& request) {
+  api::Target target = api::splitTarget(request.target);
+  api::QueryParams query;
+  api::parseQuery(target.query, query);
+  std::string last_event_id(request.header("last-event-id"));
+  if (!last_event_id.empty()) query.emplace_back("after", last_event_id);
+  auto parsed = api::parseEventSelection(query);
+  if (!parsed.ok()) return failRequest(400, "ValidationException", parsed.error().message);
+  auto selection = std::make_shared<api::EventSelection>(std::move(*parsed));
+  bool replay = false;
+  for (const auto& [k, v] : query) replay = replay || k == "after";
+
+  streaming_ = true;
+  replaying_ = replay;
+  stream_.expires_never();
+  std::string request_id = shared_.router.newRequestId();
+  outbox_.push_back(
+      "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
+      "Connection: close\r\nX-Accel-Buffering: no\r\nServer: trailbox\r\nx-amzn-RequestId: " +
+      request_id + "\r\n\r\n: trailbox live tail\n\n");
+  streamFlush();
+  if (shared_.logger.enabled(LogLevel::kInfo)) {
+    shared_.logger.log(LogLevel::kInfo, "request",
+                       api::Json{{"requestId", request_id}, {"operation", "admin:events/stream"}, {"status", 200},
+                                 {"method", "GET"}, {"path", target.path}, {"client", peer_ip_}});
+  }
+
+  std::weak_ptr<HttpSession> weak = weak_from_this();
+  // Subscribe before replaying, holding live events back until the replay is out, so that nothing
+  // committed in between is missed or sent twice.
+  subscription_ = shared_.router.subscribe([weak, selection](const store::EventRow& row) {
+    if (!api::selectionMatches(*selection, row)) return;
+    auto self = weak.lock();
+    if (!self) return;
+    std::string text = "id: " + std::to_string(row.seq) + "\nevent: record\ndata: " + api::renderRecord(row) + "\n\n";
+    net::post(self->stream_.get_executor(),
+              [self, seq = row.seq, text = std::move(text)]() mutable { self->streamSend(seq, std::move(text)); });
+  });
+  if (replay) {
+    store::EventQuery q = selection->query;
+    q.order = store::EventQuery::Order::kCommitOrder;
+    shared_.router.store().read([weak, selection, q](store::Database& db) {
+      auto self = weak.lock();
+      if (!self) return;
+      store::EventReader reader(db);
+      auto rows = reader.query(q);
+      std::vector<std::pair<int64_t, std::string>> texts;
+      if (rows.ok()) {
+        for (const auto& row : *rows) {
+          if (!api::selectionMatches(*selection, row)) continue;
+          texts.emplace_back(row.seq, "id: " + std::to_string(row.seq) + "\nevent: record\ndata: " +
+                                          api::renderRecord(row) + "\n\n");
+        }
+      }
+      net::post(self->stream_.get_executor(), [self, texts = std::move(texts)]() mutable {
+        self->replaying_ = false;
+        for (auto& [seq, text] : texts) self->streamSend(seq, std::move(text));
+        auto held = std::move(self->held_);
+        for (auto& [seq, text] : held) self->streamSend(seq, std::move(text));
+      });
+    });
+  }
+  heartbeat_ = std::make_unique<net::steady_timer>(stream_.get_executor());
+  streamHeartbeat();
+  streamWatchClose();
+}
+
+void HttpSession::streamSend(int64_t seq, std::string text) {
+  if (closed_) return;
+  if (replaying_) {
+    held_.emplace_back(seq, std::move(text));
+    return;
+  }
+  if (seq <= last_seq_) return;  // already sent by the replay
+  last_seq_ = seq;
+  if (outbox_.size() >= kMaxOutbox) return close();
+  outbox_.push_back(std::move(text));
+  streamFlush();
+}
+
+void HttpSession::streamFlush() {
+  if (writing_ || outbox_.empty() || closed_) return;
+  writing_ = true;
+  auto self = shared_from_this();
+  net::async_write(stream_.socket(), net::buffer(outbox_.front()), [self](beast::error_code ec, std::size_t) {
+    self->writing_ = false;
+    if (ec) return self->close();
+    self->outbox_.pop_front();
+    self->streamFlush();
+  });
+}
+
+void HttpSession::streamHeartbeat() {
+  heartbeat_->expires_after(kHeartbeat);
+  heartbeat_->async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (ec || self->closed_) return;
+    self->outbox_.push_back(": ping\n\n");
+    self->streamFlush();
+    self->streamHeartbeat();
+  });
+}
+
+void HttpSession::streamWatchClose() {
+  // A tail only writes; a completed read means the client closed (or sent garbage): hang up.
+  stream_.socket().async_read_some(net::buffer(discard_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    if (ec) {
+      self->close();
+      if (self->heartbeat_) self->heartbeat_->cancel();
+      if (self->subscription_) {
+        self->shared_.router.unsubscribe(self->subscription_);
+        self->subscription_ = 0;
+      }
+      return;
+    }
+    self->streamWatchClose();
+  });
 }
 
 }  // namespace trailbox::server

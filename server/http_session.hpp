@@ -12,7 +12,9 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <array>
 #include <chrono>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -67,6 +69,15 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void onWrite(bool close, beast::error_code ec);
   void failRequest(int status, const char* code, const std::string& message);
   void close();
+  // Live tail (Server-Sent Events): GET /_trailbox/events/stream with the /_trailbox/events
+  // filters. Replays stored events after `after` (or Last-Event-ID), then sends each new record
+  // as it is committed; ": ping" comments keep idle connections alive.
+  void startStream(const api::Request& request);
+  void streamSend(int64_t seq, std::string text);
+  void streamFlush();
+  void streamHeartbeat();
+  void streamWatchClose();
+
   // Header and body reads run under this deadline instead of the stream's own timeout, which
   // would close the socket: on expiry the read is cancelled and the client still gets a 408.
   void armDeadline(int64_t ms);
@@ -85,6 +96,17 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::chrono::steady_clock::time_point started_;
   std::string method_;
   std::string target_;
+
+  // Live tail state (all on the strand).
+  bool streaming_ = false;
+  int subscription_ = 0;
+  bool replaying_ = false;
+  int64_t last_seq_ = 0;
+  std::vector<std::pair<int64_t, std::string>> held_;  // live events that arrived during replay
+  std::deque<std::string> outbox_;
+  bool writing_ = false;
+  std::unique_ptr<net::steady_timer> heartbeat_;
+  std::array<char, 512> discard_{};
 };
 
 }  // namespace trailbox::server

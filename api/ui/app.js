@@ -1,0 +1,1 @@
+// trailbox Event history page
