@@ -25,7 +25,7 @@ build_pkgs=(
   libgtest-dev googletest                             # unit tests
 )
 runtime_pkgs=(libsqlite3-0 libssl3 zlib1g libboost-program-options1.81.0 ca-certificates curl)
-test_pkgs=(python3 curl procps)
+test_pkgs=(python3 curl procps chromium)   # chromium: the Event history page's browser test
 
 missing=()
 want() {

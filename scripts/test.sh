@@ -9,9 +9,11 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 INSTALL_MODE=--test BUILD_DIR=build bash scripts/build.sh
-if [ -f tests/e2e/node/package.json ]; then
-  (cd tests/e2e/node && { [ -d node_modules ] || npm install --no-audit --no-fund --loglevel=error; })
-fi
+# npm packages the Node-based tests use (AWS SDK for JavaScript, newman, playwright-core).
+for pkg in tests/e2e/*/package.json; do
+  dir=$(dirname "$pkg")
+  (cd "$dir" && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error || npm install --no-audit --no-fund --loglevel=error; })
+done
 run_suite() {
   local dir=$1
   (cd "$dir" && ctest --output-on-failure -j "$(nproc)" ${CTEST_ARGS:-})
