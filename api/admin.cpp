@@ -205,6 +205,17 @@ Result<EventSelection> parseEventSelection(const QueryParams& query) {
     return fail(ErrorCode::kValidationException, "after must be a sequence number (x-trailbox-last-seq)");
   }
   if (param(query, "order") == "desc") q.order = store::EventQuery::Order::kNewestFirst;
+  if (hasParam(query, "before")) {
+    // Newest-first paging: before=<time_ms>:<seq> of the last record seen (x-trailbox-last-cursor).
+    std::string b = param(query, "before");
+    size_t colon = b.find(':');
+    int64_t time_ms = 0, seq = 0;
+    if (colon == std::string::npos || !parseInt(b.substr(0, colon), time_ms) || !parseInt(b.substr(colon + 1), seq)) {
+      return fail(ErrorCode::kValidationException, "before must be <time_ms>:<seq> (the x-trailbox-last-cursor header)");
+    }
+    q.order = store::EventQuery::Order::kNewestFirst;
+    q.before = std::make_pair(time_ms, seq);
+  }
   for (const auto& [k, v] : query) {
     if (k != "where") continue;
     size_t eq = v.find('=');
@@ -340,15 +351,18 @@ void AdminApi::events(const QueryParams& query, const std::string& request_id, R
     }
     std::string body = R"({"Records":[)";
     int64_t last_seq = 0;
+    std::string last_cursor;
     for (size_t i = 0; i < matched.size(); ++i) {
       if (i) body += ',';
       body += renderRecord(matched[i]);
       last_seq = matched[i].seq;
+      last_cursor = std::to_string(matched[i].time_ms) + ":" + std::to_string(matched[i].seq);
     }
     body += "]}";
     Response r = adminJson(200, Json::object(), request_id);
     r.body = std::move(body);
     r.setHeader("x-trailbox-last-seq", std::to_string(last_seq));
+    if (!last_cursor.empty()) r.setHeader("x-trailbox-last-cursor", last_cursor);
     (*shared_respond)(std::move(r));
   });
 }

@@ -256,8 +256,12 @@ void HttpSession::startStream(const api::Request& request) {
   api::Target target = api::splitTarget(request.target);
   api::QueryParams query;
   api::parseQuery(target.query, query);
+  // A reconnecting EventSource sends Last-Event-ID: resume after it, whatever the URL says.
   std::string last_event_id(request.header("last-event-id"));
-  if (!last_event_id.empty()) query.emplace_back("after", last_event_id);
+  if (!last_event_id.empty()) {
+    std::erase_if(query, [](const auto& kv) { return kv.first == "after"; });
+    query.emplace_back("after", last_event_id);
+  }
   auto parsed = api::parseEventSelection(query);
   if (!parsed.ok()) return failRequest(400, "ValidationException", parsed.error().message);
   auto selection = std::make_shared<api::EventSelection>(std::move(*parsed));

@@ -81,6 +81,10 @@ CREATE INDEX resources_due ON resources(kind, account, region, next_event_ms) WH
 CREATE UNIQUE INDEX resources_token ON resources(kind, account, region, parent_id, client_token)
   WHERE client_token IS NOT NULL;
 )sql",
+    // 2: newest-first pages across every account and region (the Event history page, admin reads).
+    R"sql(
+CREATE INDEX events_time_all ON events(time_ms);
+)sql",
 };
 
 StoreResult<int> readVersion(Database& db) {

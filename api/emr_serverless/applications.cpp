@@ -317,7 +317,8 @@ Result<Json> EmrService::listApplications(Env& env, const Json& in) {
   }
   Json filters = Json{{"op", "ListApplications"}, {"account", q.account}, {"region", q.region},
                       {"states", in.value("states", Json::array())}};
-  return pagedList(env, tokens_, q, in, filters, "applications", &applicationSummary);
+  return pagedList(env, tokens_, q, in, filters, "applications",
+                   [](const store::ResourceRow& row) { return applicationSummary(parseDoc(row.doc)); });
 }
 
 Result<Json> EmrService::startApplication(Env& env, const Json& in) {

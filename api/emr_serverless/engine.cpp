@@ -160,8 +160,8 @@ Json timingsToJson(const Timings& t) {
               {"session_terminating", t.session_terminating}};
 }
 
-int64_t Engine::runDuration(const Json& doc, const char* state) const {
-  const Json& durations = internal(doc).value("plan", Json::object()).value("durations", Json::object());
+int64_t Engine::runDuration(const Json& tb, const char* state) const {
+  const Json durations = tb.value("plan", Json::object()).value("durations", Json::object());
   std::string s(state);
   int64_t fallback = s == "submitted"    ? t_.run_submitted
                      : s == "pending"    ? t_.run_pending
@@ -193,23 +193,47 @@ std::optional<int64_t> Engine::appNext(const store::ResourceRow& app) const {
   return std::nullopt;
 }
 
-std::optional<int64_t> Engine::runNext(const store::ResourceRow& app, const store::ResourceRow& run) const {
-  Json doc = parseDoc(run.doc);
+Engine::AppFacts Engine::factsOf(const store::ResourceRow& app) const {
+  Json doc = parseDoc(app.doc);
   const Json& tb = internal(doc);
+  AppFacts f;
+  f.max_concurrent = maxConcurrentRuns(doc);
+  f.active_runs = intOf(tb, "activeRuns");
+  f.queue_timeout_ms = queueTimeoutMs(doc);
   int64_t since = msOf(tb, "since");
-  const std::string& s = run.state;
+  const std::string& s = app.state;
+  if (f.max_concurrent > 0) {
+    // With a scheduler, submitted runs wait for the application to be STARTED and are woken
+    // then (admission depends on the other runs).
+    if (s == "STARTED") f.started_at = since;
+  } else if (s == "STARTED") {
+    f.started_at = since;
+  } else if (s == "STARTING") {
+    f.started_at = since + t_.app_starting;
+  } else if (s == "CREATING") {
+    // An application with work waiting starts as soon as it is created.
+    f.started_at = since + t_.app_creating + t_.app_starting;
+  } else if (s == "STOPPING") {
+    f.started_at = since + t_.app_stopping + t_.app_starting;
+  } else if (s == "CREATED" || s == "STOPPED") {
+    f.started_at = since + t_.app_starting;
+  }
+  return f;
+}
+
+std::optional<int64_t> Engine::stepTime(const Json& doc, const Json& tb, const AppFacts& app) const {
+  int64_t since = msOf(tb, "since");
+  const std::string s = doc.value("state", "");
   if (s == "SUBMITTED") {
-    if (app.state != "STARTED") return std::nullopt;  // woken when the application has started
-    Json app_doc = parseDoc(app.doc);
-    return std::max(since + runDuration(doc, "submitted"), msOf(internal(app_doc), "since"));
+    if (!app.started_at) return std::nullopt;
+    return std::max(since + runDuration(tb, "submitted"), *app.started_at);
   }
   if (s == "QUEUED") {
-    int64_t timeout = queueTimeoutMs(parseDoc(app.doc));
-    if (timeout <= 0) return std::nullopt;
-    return since + timeout;
+    if (app.queue_timeout_ms <= 0) return std::nullopt;
+    return since + app.queue_timeout_ms;
   }
-  if (s == "PENDING") return since + runDuration(doc, "pending");
-  if (s == "SCHEDULED") return since + runDuration(doc, "scheduled");
+  if (s == "PENDING") return since + runDuration(tb, "pending");
+  if (s == "SCHEDULED") return since + runDuration(tb, "scheduled");
   if (s == "RUNNING") {
     std::optional<int64_t> next;
     const Json& plan = tb.value("plan", Json::object());
@@ -217,13 +241,27 @@ std::optional<int64_t> Engine::runNext(const store::ResourceRow& app, const stor
     std::string outcome = plan.value("outcome", streaming ? "HANG" : "SUCCESS");
     int attempt = intOf(doc, "attempt", 1);
     bool fails = outcome == "FAILED" || attempt <= intOf(plan, "failedAttempts");
-    if (outcome != "HANG" || fails) next = since + runDuration(doc, "running");
+    if (outcome != "HANG" || fails) next = since + runDuration(tb, "running");
     int64_t timeout = msOf(tb, "timeoutMs");
     if (timeout > 0) next = earliest(next, msOf(tb, "startedMs", since) + timeout);
     return next;
   }
-  if (s == "CANCELLING") return since + msOf(tb, "cancelMs", runDuration(doc, "cancelling"));
+  if (s == "CANCELLING") return since + msOf(tb, "cancelMs", runDuration(tb, "cancelling"));
   return std::nullopt;
+}
+
+std::optional<int64_t> Engine::runNext(const store::ResourceRow& app, const store::ResourceRow& run) const {
+  AppFacts facts = factsOf(app);
+  Json doc = parseDoc(run.doc);
+  Json tb = internal(doc);
+  if (isTerminalRunState(doc.value("state", ""))) return std::nullopt;
+  if (facts.max_concurrent > 0) return stepTime(doc, tb, facts);
+  // Without a scheduler a run's path does not depend on other runs: what matters to the
+  // application is when it ends, so that is the only moment stored as due. Intermediate states
+  // are derived when the run is read (runView).
+  catchUp(doc, tb, facts, INT64_MAX);
+  if (!isTerminalRunState(doc.value("state", ""))) return std::nullopt;
+  return msOf(tb, "endedMs");
 }
 
 std::optional<int64_t> Engine::sessionNext(const store::ResourceRow& app, const store::ResourceRow& session) const {
@@ -255,14 +293,11 @@ void Engine::setAppState(store::ResourceRow& app, const std::string& state) {
   d.commit();
 }
 
-void Engine::moveRun(store::ResourceRow& run, const std::string& state, int64_t t) {
-  Doc d(run);
-  d.json["state"] = state;
-  d.json["updatedAt"] = epochSeconds(t);
-  d.json["attemptUpdatedAt"] = epochSeconds(t);
-  d.tb["since"] = t;
-  run.state = state;
-  d.commit();
+void Engine::moveRun(Json& doc, Json& tb, const std::string& state, int64_t t) {
+  doc["state"] = state;
+  doc["updatedAt"] = epochSeconds(t);
+  doc["attemptUpdatedAt"] = epochSeconds(t);
+  tb["since"] = t;
 }
 
 Status Engine::putChild(store::ResourceRow& row, std::optional<int64_t> next) {
@@ -355,7 +390,10 @@ Status Engine::applyApp(store::ResourceRow& app, int64_t t) {
 }
 
 Status Engine::wakeWaitingChildren(store::ResourceRow& app, int64_t) {
+  // Runs of an application without a scheduler already know when it starts (runNext).
+  bool scheduler = maxConcurrentRuns(parseDoc(app.doc)) > 0;
   for (const char* kind : {kJobRun, kSession}) {
+    if (std::string(kind) == kJobRun && !scheduler) continue;
     auto waiting = rs_.childrenInState(kind, app.account, app.region, app.id, "SUBMITTED", INT32_MAX);
     if (!waiting.ok()) return store::Unexpected<AwsError>(storeFailure(waiting.error()));
     for (auto& child : *waiting) {
@@ -378,144 +416,198 @@ Status Engine::admitQueued(store::ResourceRow& app, int64_t t) {
     auto& run = head->front();
     {
       Doc r(run);
-      Json& rtb = r.tb;
-      int64_t queued = msOf(rtb, "queuedMs") + (t - msOf(rtb, "since"));
-      rtb["queuedMs"] = queued;
-      rtb["slot"] = true;
+      int64_t queued = msOf(r.tb, "queuedMs") + (t - msOf(r.tb, "since"));
+      r.tb["queuedMs"] = queued;
+      r.tb["slot"] = true;
       r.json["queuedDurationMilliseconds"] = queued;
+      moveRun(r.json, r.tb, "PENDING", t);
       r.commit();
+      run.state = "PENDING";
     }
     tb["activeRuns"] = intOf(tb, "activeRuns") + 1;
-    moveRun(run, "PENDING", t);
+    d.commit();
     if (auto s = putChild(run, runNext(app, run)); !s.ok()) return s;
   }
   d.commit();
   return {};
 }
 
-void Engine::runFinished(store::ResourceRow& app, store::ResourceRow& run, int64_t t) {
-  Doc r(run);
-  Json& rtb = r.tb;
-  r.json["endedAt"] = epochSeconds(t);
-  rtb["endedMs"] = t;
-  if (rtb.contains("startedMs")) {
-    int64_t started = msOf(rtb, "startedMs");
-    r.json["totalExecutionDurationSeconds"] = (t - started + 999) / 1000;
-  } else {
-    r.json["totalExecutionDurationSeconds"] = 0;
-  }
-  setUtilization(r.json, msOf(rtb, "runningMs"));
-  if (rtb.contains("queuedMs")) r.json["queuedDurationMilliseconds"] = msOf(rtb, "queuedMs");
-  bool held = rtb.value("slot", false);
-  rtb["slot"] = false;
-  r.commit();
-
-  Doc a(app);
-  Json& atb = a.tb;
-  if (held) atb["activeRuns"] = std::max(0, intOf(atb, "activeRuns") - 1);
-  atb["liveRuns"] = std::max(0, intOf(atb, "liveRuns") - 1);
-  if (intOf(atb, "liveRuns") == 0 && intOf(atb, "liveSessions") == 0) atb["lastActivity"] = t;
-  a.commit();
-}
-
-Status Engine::applyRun(store::ResourceRow& app, store::ResourceRow& run, int64_t t) {
-  const std::string state = run.state;
+Engine::StepResult Engine::stepRun(Json& doc, Json& tb, int64_t t, AppFacts& app) const {
+  StepResult result;
+  const std::string state = doc.value("state", "");
+  auto finish = [&](const std::string& final_state) {
+    moveRun(doc, tb, final_state, t);
+    doc["endedAt"] = epochSeconds(t);
+    tb["endedMs"] = t;
+    doc["totalExecutionDurationSeconds"] =
+        tb.contains("startedMs") ? (t - msOf(tb, "startedMs") + 999) / 1000 : int64_t{0};
+    setUtilization(doc, msOf(tb, "runningMs"));
+    if (tb.contains("queuedMs")) doc["queuedDurationMilliseconds"] = msOf(tb, "queuedMs");
+    result.released_slot = tb.value("slot", false);
+    tb["slot"] = false;
+    result.finished = true;
+  };
   if (state == "SUBMITTED") {
-    Doc a(app);
-    Json& atb = a.tb;
-    int max = maxConcurrentRuns(a.json);
-    if (max > 0 && intOf(atb, "activeRuns") >= max) {
-      moveRun(run, "QUEUED", t);
+    if (app.max_concurrent > 0 && app.active_runs >= app.max_concurrent) {
+      moveRun(doc, tb, "QUEUED", t);
     } else {
-      atb["activeRuns"] = intOf(atb, "activeRuns") + 1;
-      a.commit();
-      Doc r(run);
-      r.tb["slot"] = true;
-      r.commit();
-      moveRun(run, "PENDING", t);
+      if (app.max_concurrent > 0) {
+        ++app.active_runs;
+        tb["slot"] = true;
+        result.took_slot = true;
+      }
+      moveRun(doc, tb, "PENDING", t);
     }
   } else if (state == "QUEUED") {
-    Doc r(run);
-    Json& rtb = r.tb;
-    int64_t queued = msOf(rtb, "queuedMs") + (t - msOf(rtb, "since"));
-    rtb["queuedMs"] = queued;
-    r.json["stateDetails"] = "Job run exceeded the queue timeout of " +
-                             std::to_string(queueTimeoutMs(parseDoc(app.doc)) / kMinute) + " minutes";
-    r.commit();
-    moveRun(run, "FAILED", t);
-    runFinished(app, run, t);
+    int64_t queued = msOf(tb, "queuedMs") + (t - msOf(tb, "since"));
+    tb["queuedMs"] = queued;
+    doc["stateDetails"] = "Job run exceeded the queue timeout of " + std::to_string(app.queue_timeout_ms / kMinute) +
+                          " minutes";
+    finish("FAILED");
   } else if (state == "PENDING") {
-    moveRun(run, "SCHEDULED", t);
+    moveRun(doc, tb, "SCHEDULED", t);
   } else if (state == "SCHEDULED") {
-    Doc r(run);
-    Json& rtb = r.tb;
-    if (!rtb.contains("startedMs")) {
-      rtb["startedMs"] = t;
-      r.json["startedAt"] = epochSeconds(t);
+    if (!tb.contains("startedMs")) {
+      tb["startedMs"] = t;
+      doc["startedAt"] = epochSeconds(t);
     }
-    r.commit();
-    moveRun(run, "RUNNING", t);
+    moveRun(doc, tb, "RUNNING", t);
   } else if (state == "RUNNING") {
-    Doc r(run);
-    Json& rtb = r.tb;
-    rtb["runningMs"] = msOf(rtb, "runningMs") + (t - msOf(rtb, "since"));
-    int64_t timeout = msOf(rtb, "timeoutMs");
-    const Json plan = rtb.value("plan", Json::object());
-    bool streaming = r.json.value("mode", "BATCH") == "STREAMING";
+    tb["runningMs"] = msOf(tb, "runningMs") + (t - msOf(tb, "since"));
+    int64_t timeout = msOf(tb, "timeoutMs");
+    const Json plan = tb.value("plan", Json::object());
+    bool streaming = doc.value("mode", "BATCH") == "STREAMING";
     std::string outcome = plan.value("outcome", streaming ? "HANG" : "SUCCESS");
-    int attempt = intOf(r.json, "attempt", 1);
-    if (timeout > 0 && t >= msOf(rtb, "startedMs", t) + timeout) {
-      r.json["stateDetails"] = "Job run timed out after " + std::to_string(timeout / kMinute) +
-                               " minutes (executionTimeoutMinutes) and was cancelled";
-      rtb.erase("cancelMs");
-      r.commit();
-      moveRun(run, "CANCELLING", t);
+    int attempt = intOf(doc, "attempt", 1);
+    if (timeout > 0 && t >= msOf(tb, "startedMs", t) + timeout) {
+      doc["stateDetails"] = "Job run timed out after " + std::to_string(timeout / kMinute) +
+                            " minutes (executionTimeoutMinutes) and was cancelled";
+      tb.erase("cancelMs");
+      moveRun(doc, tb, "CANCELLING", t);
     } else if (outcome == "FAILED" || attempt <= intOf(plan, "failedAttempts")) {
       std::string details = plan.value(
           "failure", "Job failed, please check complete logs in configured logging destination. ExitCode: 1.");
       Json past = Json{{"attempt", attempt},
                        {"state", "FAILED"},
                        {"stateDetails", details},
-                       {"createdAt", r.json.value("attemptCreatedAt", epochSeconds(msOf(rtb, "since")))},
+                       {"createdAt", doc.value("attemptCreatedAt", epochSeconds(msOf(tb, "since")))},
                        {"updatedAt", epochSeconds(t)}};
-      if (!rtb.contains("attempts")) rtb["attempts"] = Json::array();
-      rtb["attempts"].push_back(past);
+      Json attempts = tb.value("attempts", Json::array());
+      attempts.push_back(past);
+      tb["attempts"] = attempts;
       bool retry = false;
       if (streaming) {
         // STREAMING retries while fewer than maxFailedAttemptsPerHour attempts failed in the
         // last hour.
-        int per_hour = intOf(r.json.value("retryPolicy", Json::object()), "maxFailedAttemptsPerHour", 5);
+        int per_hour = intOf(doc.value("retryPolicy", Json::object()), "maxFailedAttemptsPerHour", 5);
         int recent = 0;
-        for (const auto& p : rtb["attempts"]) {
+        for (const auto& p : attempts) {
           if (p.value("updatedAt", 0.0) * 1000.0 >= static_cast<double>(t - 3600000)) ++recent;
         }
         retry = recent < per_hour;
       } else {
-        retry = attempt < intOf(r.json.value("retryPolicy", Json::object()), "maxAttempts", 1);
+        retry = attempt < intOf(doc.value("retryPolicy", Json::object()), "maxAttempts", 1);
       }
       if (retry) {
-        r.json["attempt"] = attempt + 1;
-        r.json["attemptCreatedAt"] = epochSeconds(t);
-        r.commit();
-        moveRun(run, "PENDING", t);
+        doc["attempt"] = attempt + 1;
+        doc["attemptCreatedAt"] = epochSeconds(t);
+        moveRun(doc, tb, "PENDING", t);
       } else {
-        r.json["stateDetails"] = details;
-        r.commit();
-        moveRun(run, "FAILED", t);
-        runFinished(app, run, t);
+        doc["stateDetails"] = details;
+        finish("FAILED");
       }
     } else {
-      r.json["stateDetails"] = "";
-      r.commit();
-      moveRun(run, "SUCCESS", t);
-      runFinished(app, run, t);
+      doc["stateDetails"] = "";
+      finish("SUCCESS");
     }
   } else if (state == "CANCELLING") {
-    moveRun(run, "CANCELLED", t);
-    runFinished(app, run, t);
+    finish("CANCELLED");
   }
+  return result;
+}
+
+void Engine::runFinished(store::ResourceRow& app, bool released_slot, int64_t t) {
+  Doc a(app);
+  if (released_slot) a.tb["activeRuns"] = std::max(0, intOf(a.tb, "activeRuns") - 1);
+  a.tb["liveRuns"] = std::max(0, intOf(a.tb, "liveRuns") - 1);
+  if (intOf(a.tb, "liveRuns") == 0 && intOf(a.tb, "liveSessions") == 0) a.tb["lastActivity"] = t;
+  a.commit();
+}
+
+Status Engine::applyRun(store::ResourceRow& app, store::ResourceRow& run, int64_t t) {
+  AppFacts facts = factsOf(app);
+  int active_before = facts.active_runs;
+  Doc r(run);
+  StepResult step;
+  if (facts.max_concurrent > 0) {
+    step = stepRun(r.json, r.tb, t, facts);
+  } else {
+    // Catch up through the intermediate states to the end that was due.
+    for (int i = 0; i < 1000 && !step.finished; ++i) {
+      auto next = stepTime(r.json, r.tb, facts);
+      if (!next || *next > t) break;
+      step = stepRun(r.json, r.tb, *next, facts);
+    }
+  }
+  r.commit();
+  run.state = r.json.value("state", run.state);
+  if (facts.active_runs != active_before) {
+    Doc a(app);
+    a.tb["activeRuns"] = intOf(a.tb, "activeRuns") + (facts.active_runs - active_before);
+    a.commit();
+  }
+  if (step.finished) runFinished(app, step.released_slot, t);
   if (auto s = putChild(run, runNext(app, run)); !s.ok()) return s;
-  if (isTerminalRunState(run.state)) return admitQueued(app, t);
+  if (step.finished && step.released_slot) return admitQueued(app, t);
+  return {};
+}
+
+void Engine::catchUp(Json& doc, Json& tb, AppFacts& facts, int64_t until) const {
+  for (int i = 0; i < 1000; ++i) {
+    auto t = stepTime(doc, tb, facts);
+    if (!t || *t > until) return;
+    if (stepRun(doc, tb, *t, facts).finished) return;
+  }
+}
+
+Json Engine::runDocument(const store::ResourceRow& app, const store::ResourceRow& run) const {
+  Json doc = parseDoc(run.doc);
+  Json tb = internal(doc);
+  doc.erase("_tb");
+  AppFacts facts = factsOf(app);
+  if (facts.max_concurrent == 0) catchUp(doc, tb, facts, now_);
+  doc["_tb"] = tb;
+  return doc;
+}
+
+Json Engine::runView(const store::ResourceRow& app, const store::ResourceRow& run) const {
+  return publicView(runDocument(app, run));
+}
+
+Status Engine::materializeRuns(store::ResourceRow& app) {
+  AppFacts facts = factsOf(app);
+  if (facts.max_concurrent > 0) return {};  // with a scheduler every transition is stored as it happens
+  store::ResourceListQuery q;
+  q.kind = kJobRun;
+  q.account = app.account;
+  q.region = app.region;
+  q.parent_id = app.id;
+  q.states = {"SUBMITTED", "PENDING", "SCHEDULED", "RUNNING", "CANCELLING", "QUEUED"};
+  q.limit = INT32_MAX;
+  auto runs = rs_.list(q);
+  if (!runs.ok()) return store::Unexpected<AwsError>(storeFailure(runs.error()));
+  for (auto& run : *runs) {
+    Json doc = parseDoc(run.doc);
+    Json tb = internal(doc);
+    doc.erase("_tb");
+    catchUp(doc, tb, facts, now_);
+    std::string state = doc.value("state", run.state);
+    if (state == run.state) continue;
+    doc["_tb"] = tb;
+    run.doc = dumpJson(doc);
+    run.state = state;
+    if (auto s = rs_.update(run); !s.ok()) return store::Unexpected<AwsError>(storeFailure(s.error()));
+  }
   return {};
 }
 
@@ -574,8 +666,7 @@ Status Engine::applySession(store::ResourceRow& app, store::ResourceRow& session
 Status Engine::submitRun(store::ResourceRow& app, store::ResourceRow& run) {
   {
     Doc a(app);
-    Json& atb = a.tb;
-    atb["liveRuns"] = intOf(atb, "liveRuns") + 1;
+    a.tb["liveRuns"] = intOf(a.tb, "liveRuns") + 1;
     a.commit();
   }
   if (app.state == "CREATED" || app.state == "STOPPED") setAppState(app, "STARTING");
@@ -586,20 +677,22 @@ Status Engine::submitRun(store::ResourceRow& app, store::ResourceRow& run) {
 
 Status Engine::cancelRun(store::ResourceRow& app, store::ResourceRow& run, const std::string& details,
                          std::optional<int64_t> grace_ms) {
-  {
-    Doc r(run);
-    Json& rtb = r.tb;
-    if (run.state == "RUNNING") rtb["runningMs"] = msOf(rtb, "runningMs") + (now_ - msOf(rtb, "since"));
-    if (run.state == "QUEUED") rtb["queuedMs"] = msOf(rtb, "queuedMs") + (now_ - msOf(rtb, "since"));
-    if (grace_ms) {
-      rtb["cancelMs"] = *grace_ms;
-    } else {
-      rtb.erase("cancelMs");
-    }
-    r.json["stateDetails"] = details;
-    r.commit();
+  AppFacts facts = factsOf(app);
+  Doc r(run);
+  // Bring the run to where it is now before changing its course.
+  if (facts.max_concurrent == 0) catchUp(r.json, r.tb, facts, now_);
+  std::string state = r.json.value("state", run.state);
+  if (state == "RUNNING") r.tb["runningMs"] = msOf(r.tb, "runningMs") + (now_ - msOf(r.tb, "since"));
+  if (state == "QUEUED") r.tb["queuedMs"] = msOf(r.tb, "queuedMs") + (now_ - msOf(r.tb, "since"));
+  if (grace_ms) {
+    r.tb["cancelMs"] = *grace_ms;
+  } else {
+    r.tb.erase("cancelMs");
   }
-  moveRun(run, "CANCELLING", now_);
+  r.json["stateDetails"] = details;
+  moveRun(r.json, r.tb, "CANCELLING", now_);
+  r.commit();
+  run.state = "CANCELLING";
   if (auto s = putChild(run, runNext(app, run)); !s.ok()) return s;
   return save(app);
 }

@@ -82,9 +82,38 @@ class Engine {
                    std::optional<int64_t> grace_ms);
 
   Status submitSession(store::ResourceRow& app, store::ResourceRow& session);
+
+  // The run as it is at now() (public members only). Stored runs of applications without a
+  // scheduler only record where they end; their intermediate states are derived here.
+  Json runView(const store::ResourceRow& app, const store::ResourceRow& run) const;
+  // The same, with the private part (attempt history) kept.
+  Json runDocument(const store::ResourceRow& app, const store::ResourceRow& run) const;
+  // Stores the current state of every unfinished run of `app` (before filtering by state).
+  Status materializeRuns(store::ResourceRow& app);
   Status terminateSession(store::ResourceRow& app, store::ResourceRow& session);
 
  private:
+  // What a run's course depends on in its application.
+  struct AppFacts {
+    int max_concurrent = 0;  // 0: no scheduler
+    int active_runs = 0;
+    int64_t queue_timeout_ms = 0;
+    std::optional<int64_t> started_at;  // when the application is (or will be) STARTED
+  };
+  struct StepResult {
+    bool finished = false;
+    bool took_slot = false;
+    bool released_slot = false;
+  };
+  AppFacts factsOf(const store::ResourceRow& app) const;
+  // The time of the run's next transition, if it has one of its own.
+  std::optional<int64_t> stepTime(const Json& doc, const Json& tb, const AppFacts& app) const;
+  // Applies the transition due at `t` to the run's document (in memory).
+  StepResult stepRun(Json& doc, Json& tb, int64_t t, AppFacts& app) const;
+  static void moveRun(Json& doc, Json& tb, const std::string& state, int64_t t);
+  // Applies every transition due up to `until` (stopping at the end of the run).
+  void catchUp(Json& doc, Json& tb, AppFacts& facts, int64_t until) const;
+
   std::optional<int64_t> appNext(const store::ResourceRow& app) const;
   std::optional<int64_t> runNext(const store::ResourceRow& app, const store::ResourceRow& run) const;
   std::optional<int64_t> sessionNext(const store::ResourceRow& app, const store::ResourceRow& session) const;
@@ -93,10 +122,9 @@ class Engine {
   Status applySession(store::ResourceRow& app, store::ResourceRow& session, int64_t t);
   Status wakeWaitingChildren(store::ResourceRow& app, int64_t t);
   Status admitQueued(store::ResourceRow& app, int64_t t);
-  void moveRun(store::ResourceRow& run, const std::string& state, int64_t t);
-  void runFinished(store::ResourceRow& app, store::ResourceRow& run, int64_t t);
+  void runFinished(store::ResourceRow& app, bool released_slot, int64_t t);
   Status putChild(store::ResourceRow& row, std::optional<int64_t> next);
-  int64_t runDuration(const Json& run_doc, const char* state) const;
+  int64_t runDuration(const Json& run_internal, const char* state) const;
 
   store::ResourceStore& rs_;
   const Timings& t_;

@@ -160,7 +160,7 @@ Result<Json> EmrService::getJobRun(Env& env, const Json& in) {
   if (!app.ok()) return store::Unexpected<AwsError>(app.error());
   auto run = loadChild(env, kJobRun, app_id, in.value("jobRunId", ""));
   if (!run.ok()) return store::Unexpected<AwsError>(run.error());
-  Json doc = parseDoc(run->doc);
+  Json doc = env.engine.runDocument(*app, *run);
   if (in.contains("attempt")) {
     int attempt = in["attempt"].get<int>();
     int current = doc.value("attempt", 1);
@@ -180,9 +180,10 @@ Result<Json> EmrService::cancelJobRun(Env& env, const Json& in) {
   auto run = loadChild(env, kJobRun, app_id, in.value("jobRunId", ""));
   if (!run.ok()) return store::Unexpected<AwsError>(run.error());
   Json out = Json{{"applicationId", app_id}, {"jobRunId", run->id}};
-  if (run->state == "CANCELLING") return out;
-  if (isTerminalRunState(run->state)) {
-    return fail(ErrorCode::kValidationException, "Job run " + run->id + " is in " + run->state +
+  std::string state = env.engine.runView(*app, *run).value("state", run->state);
+  if (state == "CANCELLING") return out;
+  if (isTerminalRunState(state)) {
+    return fail(ErrorCode::kValidationException, "Job run " + run->id + " is in " + state +
                                                      " state and cannot be cancelled. Only job runs that have not "
                                                      "finished can be cancelled");
   }
@@ -210,7 +211,7 @@ Result<Json> EmrService::listJobRunAttempts(Env& env, const Json& in) {
   if (!app.ok()) return store::Unexpected<AwsError>(app.error());
   auto run = loadChild(env, kJobRun, app_id, in.value("jobRunId", ""));
   if (!run.ok()) return store::Unexpected<AwsError>(run.error());
-  Json doc = parseDoc(run->doc);
+  Json doc = env.engine.runDocument(*app, *run);
   int current = doc.value("attempt", 1);
   // Newest attempt first; the page position is the next attempt number to return.
   int start = current;
@@ -242,7 +243,7 @@ Result<Json> EmrService::getDashboardForJobRun(Env& env, const Json& in) {
   if (!app.ok()) return store::Unexpected<AwsError>(app.error());
   auto run = loadChild(env, kJobRun, app_id, in.value("jobRunId", ""));
   if (!run.ok()) return store::Unexpected<AwsError>(run.error());
-  Json doc = parseDoc(run->doc);
+  Json doc = env.engine.runView(*app, *run);
   int attempt = in.value("attempt", doc.value("attempt", 1));
   if (attempt < 1 || attempt > doc.value("attempt", 1)) {
     return fail(ErrorCode::kResourceNotFoundException,

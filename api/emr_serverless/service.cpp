@@ -41,7 +41,7 @@ Json parseDoc(const std::string& text) {
 }
 
 Result<Json> pagedList(EmrService::Env& env, const TokenCodec& tokens, store::ResourceListQuery query, const Json& in,
-                       const Json& filters, const char* result_key, Json (*summary)(const Json& doc)) {
+                       const Json& filters, const char* result_key, const RowSummary& summary) {
   int limit = in.contains("maxResults") ? in["maxResults"].get<int>() : 50;
   if (in.contains("nextToken")) {
     auto position = tokens.decode(in["nextToken"].get<std::string>(), filters);
@@ -57,7 +57,7 @@ Result<Json> pagedList(EmrService::Env& env, const TokenCodec& tokens, store::Re
   if (!rows.ok()) return store::Unexpected<AwsError>(storeFailure(rows.error()));
   Json items = Json::array();
   for (size_t i = 0; i < rows->size() && static_cast<int>(i) < limit; ++i) {
-    items.push_back(summary(parseDoc((*rows)[i].doc)));
+    items.push_back(summary((*rows)[i]));
   }
   Json out = Json{{result_key, std::move(items)}};
   if (static_cast<int>(rows->size()) > limit) {
@@ -183,10 +183,23 @@ Result<Json> EmrService::listChildren(Env& env, const char* kind, const Json& in
     q.created_before_ms = static_cast<int64_t>(in["createdAtBefore"].get<double>() * 1000);
   }
   if (in.contains("mode")) q.doc_equals.emplace_back("$.mode", in["mode"].get<std::string>());
+  RowSummary row_summary;
+  if (std::string(kind) == kJobRun) {
+    // Stored job runs may trail behind their derived state; filters need the stored state right.
+    if (!q.states.empty()) {
+      if (auto s = env.engine.materializeRuns(*app); !s.ok()) return store::Unexpected<AwsError>(s.error());
+    }
+    const store::ResourceRow app_row = *app;
+    row_summary = [&env, app_row, summary](const store::ResourceRow& row) {
+      return summary(env.engine.runView(app_row, row));
+    };
+  } else {
+    row_summary = [summary](const store::ResourceRow& row) { return summary(parseDoc(row.doc)); };
+  }
   Json filters = Json{{"op", result_key}, {"app", app_id}, {"account", q.account}, {"region", q.region},
                       {"states", in.value("states", Json::array())}, {"after", in.value("createdAtAfter", Json())},
                       {"before", in.value("createdAtBefore", Json())}, {"mode", in.value("mode", Json())}};
-  return pagedList(env, tokens_, q, in, filters, result_key, summary);
+  return pagedList(env, tokens_, q, in, filters, result_key, row_summary);
 }
 
 // --- tags -------------------------------------------------------------------------------------

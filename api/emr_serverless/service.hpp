@@ -93,6 +93,7 @@ class EmrService {
   Result<store::ResourceRow> loadChild(Env& env, const char* kind, const std::string& app_id, const std::string& id);
   // Application rules shared by Create and Update (release label, type, workers, scheduler...).
   Status checkApplicationConfig(const Json& app) const;
+  // `summary` maps (application, child row) to a list item.
   Result<Json> listChildren(Env& env, const char* kind, const Json& in, const char* result_key,
                             Json (*summary)(const Json& doc));
 

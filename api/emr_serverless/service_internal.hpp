@@ -2,6 +2,7 @@
 
 // Helpers shared by the EMR Serverless operation files (not part of the api's interface).
 
+#include <functional>
 #include <string>
 
 #include "api/emr_serverless/service.hpp"
@@ -31,10 +32,12 @@ bool isResourceId(const std::string& id);
 std::string requestHash(const Json& input);
 Json parseDoc(const std::string& text);
 
+using RowSummary = std::function<Json(const store::ResourceRow& row)>;
+
 // Runs a ResourceListQuery one page at a time: maxResults (default 50) and nextToken from `in`,
 // each row turned into a summary, result under `result_key`, plus nextToken when more remain.
 Result<Json> pagedList(EmrService::Env& env, const TokenCodec& tokens, store::ResourceListQuery query, const Json& in,
-                       const Json& filters, const char* result_key, Json (*summary)(const Json& doc));
+                       const Json& filters, const char* result_key, const RowSummary& summary);
 
 // The application, job run or session an ARN of the caller's account and region names.
 Result<store::ResourceRow> loadTagTarget(EmrService::Env& env, const std::string& arn);

@@ -60,7 +60,9 @@ def key_shape(value, operation_specific=("requestParameters", "responseElements"
 
 class CliFoundation(unittest.TestCase):
     def setUp(self):
-        self.server = TrailboxServer(db=":memory:").start()
+        # Long enough states that a slow CLI start (a second or more on a busy machine) still sees
+        # the run in flight and CANCELLING.
+        self.server = TrailboxServer(db=":memory:", timings="run_running=600000,run_cancelling=600000").start()
         self.addCleanup(self.server.stop)
 
     def aws(self, *args, access_key="AKIAIOSFODNN7EXAMPLE", token=None, region="us-west-2"):
@@ -99,7 +101,7 @@ class CliFoundation(unittest.TestCase):
         run_id = started["jobRunId"]
         got, _ = self.aws("emr-serverless", "get-job-run", "--application-id", app_id, "--job-run-id", run_id,
                           token=token)
-        self.assertIn(got["jobRun"]["state"], ("SUBMITTED", "PENDING"))
+        self.assertIn(got["jobRun"]["state"], ("SUBMITTED", "PENDING", "SCHEDULED", "RUNNING"))
         cancelled, cancel_rid = self.aws("emr-serverless", "cancel-job-run", "--application-id", app_id,
                                          "--job-run-id", run_id, token=token)
         self.assertEqual(cancelled, {"applicationId": app_id, "jobRunId": run_id})

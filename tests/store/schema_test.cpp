@@ -82,6 +82,21 @@ TEST_F(Schema, MigrateIsIdempotentAndKeepsData) {
   EXPECT_FALSE(db_->inTransaction());
 }
 
+TEST_F(Schema, MigrateUpgradesAVersionOneStoreKeepingItsEvents) {
+  // A store as version 1 left it: without the cross-account time index of migration 2.
+  ASSERT_TRUE(migrate(*db_).ok());
+  ASSERT_TRUE(db_->exec("DROP INDEX events_time_all; UPDATE meta SET value = '1' WHERE key = 'schema_version';").ok());
+  ASSERT_TRUE(db_->exec("INSERT INTO strings(value) VALUES('x'); "
+                        "INSERT INTO events(event_id, time_ms, account, region, source, name, read_only, event_type, "
+                        "identity, source_ip) VALUES('e1', 1, 1, 1, 1, 1, 0, 1, 1, 1);")
+                  .ok());
+  ASSERT_TRUE(migrate(*db_).ok());
+  EXPECT_EQ(queryText(*db_, "SELECT value FROM meta WHERE key = 'schema_version'"),
+            std::to_string(currentSchemaVersion()));
+  EXPECT_EQ(queryInt(*db_, "SELECT count(*) FROM sqlite_master WHERE name = 'events_time_all'"), 1);
+  EXPECT_EQ(queryInt(*db_, "SELECT count(*) FROM events"), 1);
+}
+
 TEST_F(Schema, MigrateRefusesAStoreWithoutSchemaVersion) {
   ASSERT_TRUE(migrate(*db_).ok());
   ASSERT_TRUE(db_->exec("DELETE FROM meta").ok());
