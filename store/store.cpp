@@ -1,6 +1,7 @@
 #include "store/store.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <utility>
 
 #include "store/schema.hpp"
@@ -13,7 +14,9 @@ StoreStatus configure(Database& db, bool in_memory, bool sync_full) {
   if (in_memory) {
     pragmas += "PRAGMA journal_mode = MEMORY;";
   } else {
-    pragmas += "PRAGMA journal_mode = WAL;";
+    // The checkpointer thread checkpoints; the writer never does it inline on commit.
+    // When the WAL starts over it is cut back to 64 MiB, so a burst does not leave a huge file.
+    pragmas += "PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 67108864;";
     pragmas += sync_full ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;";
   }
   return db.exec(pragmas);
@@ -30,6 +33,9 @@ StoreStatus guarded(const Store::Job& job, Database& db, EventWriter& events) {
     return makeUnexpected(StoreError{SQLITE_INTERNAL, "unexpected exception"});
   }
 }
+
+// 16 Ki pages of 4 KiB: the WAL size past which the writer starts it over.
+constexpr int kWalRestartPages = 16384;
 
 StoreStatus runCached(Database& db, const char* sql) {
   auto stmt = db.prepare(sql);
@@ -58,6 +64,30 @@ Store::Store(StoreOptions options, std::unique_ptr<Database> writer_db)
       writer_db_(std::move(writer_db)),
       events_(std::make_unique<EventWriter>(*writer_db_)) {
   writer_ = std::thread([this] { run(); });
+  if (!in_memory_) checkpointer_ = std::thread([this] { runCheckpointer(); });
+}
+
+void Store::runCheckpointer() {
+  auto db = Database::open(options_.path, Database::Mode::kReadWrite);
+  if (!db.ok()) return;
+  // Reading the schema makes the connection open the WAL; until then it has nothing to checkpoint.
+  (void)(*db)->exec("PRAGMA busy_timeout = 1000; SELECT count(*) FROM sqlite_master;");
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    checkpoint_wake_.wait_for(lock, std::chrono::milliseconds(250), [this] { return stopping_; });
+    if (stopping_) break;
+    lock.unlock();
+    int log_pages = 0;
+    int done_pages = 0;
+    // PASSIVE copies what it can without waiting for readers or the writer. Once the whole WAL
+    // is in the database, the writer starts the WAL over from the beginning by itself.
+    sqlite3_wal_checkpoint_v2((*db)->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_pages, &done_pages);
+    if (log_pages > kWalRestartPages) restart_wal_.store(true);
+    lock.lock();
+  }
+  lock.unlock();
+  // A final full checkpoint leaves a compact database behind on a clean shutdown.
+  sqlite3_wal_checkpoint_v2((*db)->handle(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
 }
 
 Store::~Store() { stop(); }
@@ -69,8 +99,10 @@ void Store::stop() {
   }
   wake_.notify_all();
   // Only one caller joins; others return once it has (call_once blocks them meanwhile).
+  checkpoint_wake_.notify_all();
   std::call_once(joined_, [this] {
     if (writer_.joinable()) writer_.join();
+    if (checkpointer_.joinable()) checkpointer_.join();
   });
 }
 
@@ -175,6 +207,11 @@ void Store::run() {
 
 void Store::runBatch(std::vector<Pending>& batch) {
   Database& db = *writer_db_;
+  if (restart_wal_.exchange(false)) {
+    // Between transactions: finish the checkpoint the background thread has mostly done and
+    // truncate the WAL (journal_size_limit), bounding its size under sustained load.
+    sqlite3_wal_checkpoint_v2(db.handle(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+  }
   std::vector<Pending*> committed;  // jobs whose changes ride on the open transaction
   auto failAll = [&](std::vector<Pending*>& jobs, const StoreError& e) {
     for (auto* p : jobs) p->result = makeUnexpected(e);

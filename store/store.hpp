@@ -14,6 +14,7 @@
 //   * Both are safe to call from any thread. The callbacks run on the writer thread or the
 //     calling thread and must not block.
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -97,6 +98,16 @@ class Store {
   WriterStats stats_;          // guarded by mutex_
   std::thread writer_;
   std::once_flag joined_;
+
+  // WAL checkpoints run on their own thread and connection (PASSIVE: they never block the
+  // writer), so commits never wait for the fsyncs a checkpoint needs.
+  void runCheckpointer();
+  std::thread checkpointer_;
+  std::condition_variable checkpoint_wake_;  // waits on mutex_
+  // Set by the checkpointer when the WAL has grown large: under constant writes a PASSIVE
+  // checkpoint never catches up with the writer, so the writer itself finishes the checkpoint
+  // (cheap by then: little is left to copy) and starts the WAL over, between two batches.
+  std::atomic<bool> restart_wal_{false};
 
   std::mutex readers_mutex_;
   std::vector<std::unique_ptr<Database>> idle_readers_;  // guarded by readers_mutex_
