@@ -17,7 +17,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import tempfile
 import unittest
 import urllib.parse
@@ -554,7 +553,7 @@ class Validation(EmrCase):
             for memory in memories:
                 self.new_app(initialCapacity=worker(cpu, memory, "200 GB"))
         self.new_app(initialCapacity=worker("4", "16", "20GB"))
-        self.assertEqual(len(self.emr.list_applications(states=["CREATING"])["applications"]), 11)
+        self.assertEqual(len(self.emr.list_applications()["applications"]), 11)
 
     def test_update_application(self):
         app = self.created_app(1)
@@ -1280,6 +1279,17 @@ class Sessions(EmrCase):
         self.assertInvalid(self.emr.start_session, applicationId=gone, executionRoleArn=ROLE)
         self.assertEqual(self.emr.list_sessions(applicationId=gone)["sessions"], [])
 
+    # BUG: StartSession is accepted while the application is STARTING with autoStartConfiguration
+    # disabled. The model (StartSession: "The application must be in the STARTED state or have
+    # AutoStart enabled") and aws-behaviour.md B.3 ("StartSession | STARTED or autoStart enabled")
+    # refuse it; sessions.cpp startSession counts `state == "STARTING"` as startable.
+    @unittest.expectedFailure
+    def test_no_session_while_starting_without_auto_start(self):
+        app = self.created_app(10, autoStartConfiguration={"enabled": False}, **self.SESSION_APP)
+        self.emr.start_application(applicationId=app)
+        self.assertEqual(self.state(app), "STARTING")
+        self.assertInvalid(self.emr.start_session, applicationId=app, executionRoleArn=ROLE)
+
     def test_lifecycle_endpoint_and_idle_timeout(self):
         app = self.created_app(10, **self.SESSION_APP)
         sid = self.emr.start_session(applicationId=app, executionRoleArn=ROLE, idleTimeoutMinutes=15)["sessionId"]
@@ -1359,10 +1369,13 @@ class Sessions(EmrCase):
 
 
 # =============================================================================================
-# Pagination and filters (default timings).
+# Pagination and filters (long timings, so that states do not change while a listing is checked).
 # =============================================================================================
 
 class PaginationAndFilters(EmrCase):
+    TIMINGS = LONG_TIMINGS
+    SESSION_APP = {"release": "emr-7.13.0", "interactiveConfiguration": {"sessionEnabled": True}}
+
     def test_list_applications(self):
         ids = [self.new_app(name=f"a{i}") for i in range(7)]
         pages = list(self.emr.get_paginator("list_applications").paginate(PaginationConfig={"PageSize": 3}))
@@ -1392,7 +1405,7 @@ class PaginationAndFilters(EmrCase):
         self.assertEqual(len(rest["applications"]), 1)
         self.assertNotIn("nextToken", rest)
         # States filter; TERMINATED only when asked for.
-        self.at(self.application(more[-1])["createdAt"], 1.5)
+        self.at(self.application(more[-1])["createdAt"], 15)
         self.emr.delete_application(applicationId=ids[0])
         self.emr.start_application(applicationId=ids[1])
         listed = lambda **kw: [a["id"] for p in self.emr.get_paginator("list_applications").paginate(**kw)
@@ -1414,7 +1427,7 @@ class PaginationAndFilters(EmrCase):
     @unittest.expectedFailure
     def test_list_applications_grouped_by_state(self):
         ids = [self.new_app(name=f"g{i}") for i in range(4)]
-        self.at(self.application(ids[-1])["createdAt"], 1.5)
+        self.at(self.application(ids[-1])["createdAt"], 15)
         self.emr.start_application(applicationId=ids[1])
         self.emr.start_application(applicationId=ids[3])
         listed = self.emr.list_applications(states=["CREATED", "STARTING"])["applications"]
@@ -1422,14 +1435,14 @@ class PaginationAndFilters(EmrCase):
         self.assertTrue(grouped([a["state"] for a in listed]), [a["state"] for a in listed])
 
     def test_list_job_runs(self):
-        app = self.created_app(1)
-        other = self.created_app(1)
+        app = self.created_app(10)
+        other = self.created_app(10)
         runs, times = [], []
         for i in range(6):
             run = self.start_run(app, name=f"r{i}", tags={"trailbox:outcome": "HANG"} if i % 2 else {})
             runs.append(run)
             times.append(epoch(self.job(app, run)["createdAt"]))
-            self.at(times[-1], 10)
+            self.at(times[-1], 100)
         self.start_run(other)
         pages = list(self.emr.get_paginator("list_job_runs").paginate(applicationId=app,
                                                                         PaginationConfig={"PageSize": 4}))
@@ -1438,11 +1451,11 @@ class PaginationAndFilters(EmrCase):
         ids = lambda **kw: [r["id"] for p in self.emr.get_paginator("list_job_runs").paginate(applicationId=app, **kw)
                             for r in p["jobRuns"]]
         utc = lambda t: datetime.datetime.fromtimestamp(t, datetime.timezone.utc)
-        self.assertEqual(ids(createdAtAfter=utc(times[2] + 5)), list(reversed(runs[3:])))
-        self.assertEqual(ids(createdAtBefore=utc(times[2] + 5)), list(reversed(runs[:3])))
-        self.assertEqual(ids(createdAtAfter=utc(times[1] + 5), createdAtBefore=utc(times[3] + 5)),
+        self.assertEqual(ids(createdAtAfter=utc(times[2] + 50)), list(reversed(runs[3:])))
+        self.assertEqual(ids(createdAtBefore=utc(times[2] + 50)), list(reversed(runs[:3])))
+        self.assertEqual(ids(createdAtAfter=utc(times[1] + 50), createdAtBefore=utc(times[3] + 50)),
                          [runs[3], runs[2]])
-        self.assertEqual(ids(createdAtAfter=utc(times[-1] + 5)), [])
+        self.assertEqual(ids(createdAtAfter=utc(times[-1] + 50)), [])
         # Odd runs hang, even runs succeeded.
         self.assertEqual(ids(states=["SUCCESS"]), [runs[4], runs[2], runs[0]])
         self.assertEqual(ids(states=["RUNNING"]), [runs[5], runs[3], runs[1]])
@@ -1462,21 +1475,21 @@ class PaginationAndFilters(EmrCase):
     # ListApplications). service.cpp listChildren/pagedList order by creation only.
     @unittest.expectedFailure
     def test_list_job_runs_grouped_by_state(self):
-        app = self.created_app(1)
+        app = self.created_app(10)
         runs = [self.start_run(app, tags={"trailbox:outcome": "HANG"} if i % 2 else {}) for i in range(4)]
-        self.at(self.job(app, runs[-1])["createdAt"], 10)
+        self.at(self.job(app, runs[-1])["createdAt"], 100)
         listed = self.emr.list_job_runs(applicationId=app, states=["RUNNING", "SUCCESS"])["jobRuns"]
         self.assertEqual(sorted(r["id"] for r in listed), sorted(runs))
         self.assertTrue(grouped([r["state"] for r in listed]), [r["state"] for r in listed])
 
     def test_list_sessions(self):
-        app = self.created_app(1, release="emr-7.13.0", interactiveConfiguration={"sessionEnabled": True})
+        app = self.created_app(10, **self.SESSION_APP)
         sessions, times = [], []
         for i in range(5):
             sid = self.emr.start_session(applicationId=app, executionRoleArn=ROLE, name=f"s{i}")["sessionId"]
             sessions.append(sid)
             times.append(epoch(self.session(app, sid)["createdAt"]))
-            self.at(times[-1], 5)
+            self.at(times[-1], 40)
         self.emr.terminate_session(applicationId=app, sessionId=sessions[0])
         self.emr.terminate_session(applicationId=app, sessionId=sessions[3])
         pages = list(self.emr.get_paginator("list_sessions").paginate(applicationId=app,
@@ -1489,9 +1502,9 @@ class PaginationAndFilters(EmrCase):
         self.assertEqual(ids(states=["TERMINATING"]), [sessions[3], sessions[0]])
         self.assertEqual(ids(states=["IDLE"]), [sessions[4], sessions[2], sessions[1]])
         utc = lambda t: datetime.datetime.fromtimestamp(t, datetime.timezone.utc)
-        self.assertEqual(ids(createdAtAfter=utc(times[2] + 2)), [sessions[4], sessions[3]])
-        self.assertEqual(ids(createdAtBefore=utc(times[1] + 2)), [sessions[1], sessions[0]])
-        self.assertEqual(ids(states=["IDLE"], createdAtAfter=utc(times[1] + 2)), [sessions[4], sessions[2]])
+        self.assertEqual(ids(createdAtAfter=utc(times[2] + 20)), [sessions[4], sessions[3]])
+        self.assertEqual(ids(createdAtBefore=utc(times[1] + 20)), [sessions[1], sessions[0]])
+        self.assertEqual(ids(states=["IDLE"], createdAtAfter=utc(times[1] + 20)), [sessions[4], sessions[2]])
         token = self.emr.list_sessions(applicationId=app, maxResults=1)["nextToken"]
         self.assertInvalid(self.emr.list_sessions, "nextToken", applicationId=app, nextToken=token, states=["IDLE"])
 
@@ -1500,9 +1513,9 @@ class PaginationAndFilters(EmrCase):
     # list will be grouped by the state"). service.cpp listChildren/pagedList order by creation only.
     @unittest.expectedFailure
     def test_list_sessions_grouped_by_state(self):
-        app = self.created_app(1, release="emr-7.13.0", interactiveConfiguration={"sessionEnabled": True})
+        app = self.created_app(10, **self.SESSION_APP)
         sessions = [self.emr.start_session(applicationId=app, executionRoleArn=ROLE)["sessionId"] for _ in range(4)]
-        self.at(self.session(app, sessions[-1])["createdAt"], 5)
+        self.at(self.session(app, sessions[-1])["createdAt"], 40)
         self.emr.terminate_session(applicationId=app, sessionId=sessions[0])
         self.emr.terminate_session(applicationId=app, sessionId=sessions[2])
         listed = self.emr.list_sessions(applicationId=app, states=["IDLE", "TERMINATING"])["sessions"]
@@ -1655,6 +1668,17 @@ class CloudTrailRecords(EmrCase):
         # The session endpoint's authToken is in no record.
         token = calls["GetSessionEndpoint"][1]["authToken"]
         self.assertNotIn(token, json.dumps(self.server.events()))
+        # LookupEvents names the resources of each call by ARN.
+        session_arn = calls["StartSession"][1]["arn"]
+        by_session = self.ct.lookup_events(LookupAttributes=[{"AttributeKey": "ResourceName",
+                                                              "AttributeValue": session_arn}])["Events"]
+        self.assertEqual({e["EventName"] for e in by_session},
+                         {"GetResourceDashboard", "GetSession", "GetSessionEndpoint", "StartSession",
+                          "TerminateSession"})
+        start_session = next(e for e in by_session if e["EventName"] == "StartSession")
+        self.assertEqual(start_session["Resources"], [
+            {"ResourceType": "AWS::EMRServerless::Application", "ResourceName": app_arn(app)},
+            {"ResourceType": "AWS::EMRServerless::Session", "ResourceName": session_arn}])
 
     def test_lookup_events_for_writes_reads_and_failures(self):
         created = self.emr.create_application(name="ct", releaseLabel="emr-7.1.0", type="SPARK")

@@ -8,7 +8,6 @@ is much faster to call; lifecycles move on the emulated clock (POST /_trailbox/c
 """
 import datetime
 import json
-import re
 import subprocess
 import unittest
 import urllib.parse
