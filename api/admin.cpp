@@ -158,6 +158,15 @@ void AdminApi::handle(const Request& request, const std::string& path, const Que
     return;
   }
   if (request.method == "GET" && path.rfind("/_trailbox/dashboard/", 0) == 0) {
+    // Dashboard links are valid for one hour, like the real ones.
+    int64_t expires = 0;
+    if (hasParam(query, "expires") &&
+        (!parseInt(param(query, "expires"), expires) || router_.clock().nowMs() / 1000 > expires)) {
+      respond(named(adminError(403, "AccessDeniedException", "This dashboard link has expired; request a new one",
+                               request_id),
+                    "dashboard"));
+      return;
+    }
     return dashboard(path, request_id, std::move(tagged));
   }
   respond(named(adminError(404, "UnknownOperationException",

@@ -111,6 +111,8 @@ ParseResult parseConfig(int argc, const char* const argv[]) {
        "time allowed to send a request's body")
       ("idle-timeout-ms", po::value(&c.limits.idle_timeout_ms)->default_value(c.limits.idle_timeout_ms),
        "keep-alive connections idle longer are closed")
+      ("noop", po::bool_switch(&c.noop),
+       "benchmark ceiling only: answer every request with a fixed 200 JSON, doing nothing else")
       ("shutdown-timeout-ms", po::value(&c.shutdown_timeout_ms)->default_value(c.shutdown_timeout_ms),
        "on SIGTERM/SIGINT, time given to in-flight requests before exiting");
 

@@ -42,6 +42,8 @@ struct Config {
   int64_t digest_interval_ms = 3600000;
   bool strict_signatures = false;
   int64_t shutdown_timeout_ms = 10000;
+  // Benchmark ceiling: answer every request with a fixed 200 without touching the api layer.
+  bool noop = false;
   Limits limits;
 };
 

@@ -24,8 +24,6 @@ HttpSession::HttpSession(tcp::socket&& socket, SessionShared& shared)
   auto endpoint = stream_.socket().remote_endpoint(ec);
   peer_ip_ = ec ? "127.0.0.1" : endpoint.address().to_string();
   if (peer_ip_.rfind("::ffff:", 0) == 0) peer_ip_ = peer_ip_.substr(7);
-  std::scoped_lock lock(shared_.sessions_mutex);
-  shared_.sessions.insert(this);
 }
 
 HttpSession::~HttpSession() {
@@ -36,10 +34,18 @@ HttpSession::~HttpSession() {
 }
 
 void HttpSession::run() {
+  {
+    std::scoped_lock lock(shared_.sessions_mutex);
+    shared_.sessions.emplace(this, weak_from_this());
+  }
   net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->doRead(); });
 }
 
 void HttpSession::refuse() {
+  {
+    std::scoped_lock lock(shared_.sessions_mutex);
+    shared_.sessions.emplace(this, weak_from_this());
+  }
   net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
     self->busy_ = true;
     self->failRequest(503, "ServiceUnavailableException",
@@ -49,9 +55,7 @@ void HttpSession::refuse() {
 }
 
 void HttpSession::drain() {
-  // The session may be mid-destruction (waiting for the registry lock we hold); skip it then.
-  auto self = weak_from_this().lock();
-  if (!self) return;
+  auto self = shared_from_this();
   net::post(stream_.get_executor(), [self] {
     if (self->streaming_) {
       if (self->heartbeat_) self->heartbeat_->cancel();
@@ -168,6 +172,12 @@ void HttpSession::dispatch() {
   bool close_after = !keep_alive || (cap > 0 && served_ >= cap);
 
   auto self = shared_from_this();
+  if (shared_.noop) {
+    api::Response fixed;
+    fixed.body = R"({"ok":true})";
+    fixed.headers = {{"Content-Type", "application/json"}};
+    return send(std::move(fixed), close_after);
+  }
   try {
     shared_.router.handle(std::move(request), [self, close_after](api::Response response) {
       net::post(self->stream_.get_executor(), [self, close_after, response = std::move(response)]() mutable {

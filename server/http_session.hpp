@@ -18,7 +18,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <unordered_set>
+#include <unordered_map>
 
 #include "api/router.hpp"
 #include "server/config.hpp"
@@ -40,9 +40,11 @@ struct SessionShared {
   const Logger& logger;
   std::atomic<size_t> connections{0};
   std::atomic<bool> draining{false};
+  bool noop = false;
 
   std::mutex sessions_mutex;
-  std::unordered_set<HttpSession*> sessions;  // guarded by sessions_mutex; live sessions
+  // Live sessions, for draining on shutdown. guarded by sessions_mutex
+  std::unordered_map<HttpSession*, std::weak_ptr<HttpSession>> sessions;
 
   SessionShared(api::Router& r, Limits l, const Logger& log) : router(r), limits(l), logger(log) {}
 };

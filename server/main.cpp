@@ -112,6 +112,7 @@ int main(int argc, char* argv[]) {
   server_options.threads = config.threads;
   server_options.limits = config.limits;
   server_options.shutdown_timeout_ms = config.shutdown_timeout_ms;
+  server_options.noop = config.noop;
   server::Server server(**router, server_options, logger);
   if (auto error = server.bind(); !error.empty()) {
     std::cerr << "trailbox: " << error << "\n";

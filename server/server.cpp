@@ -15,6 +15,7 @@ Server::Server(api::Router& router, ServerOptions options, const Logger& logger)
       logger_(logger),
       ioc_(std::make_unique<net::io_context>()),
       shared_(std::make_unique<SessionShared>(router, options_.limits, logger)) {
+  shared_->noop = options_.noop;
   listener_ = std::make_shared<Listener>(*ioc_, *shared_);
 }
 
@@ -72,10 +73,17 @@ void Server::stop() {
   if (scheduler_.joinable()) scheduler_.join();
   shared_->draining.store(true);
   listener_->stop();
+  // Collect the sessions under the lock, drain them outside it: the last reference to a session
+  // may be dropped here, and its destructor takes the lock.
+  std::vector<std::shared_ptr<HttpSession>> live;
   {
     std::scoped_lock lock(shared_->sessions_mutex);
-    for (auto* s : shared_->sessions) s->drain();
+    for (auto& [ptr, weak] : shared_->sessions) {
+      if (auto session = weak.lock()) live.push_back(std::move(session));
+    }
   }
+  for (auto& session : live) session->drain();
+  live.clear();
   // Requests in flight finish on their own (each session closes after its response because
   // draining is set); wait for them, but not forever.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.shutdown_timeout_ms);

@@ -31,6 +31,8 @@ struct ServerOptions {
   int threads = 0;  // 0 = one per core
   Limits limits;
   int64_t shutdown_timeout_ms = 10000;
+  // Answer every request with a fixed 200 (the benchmark's ceiling for this server layer).
+  bool noop = false;
   // How often scheduled work (trail delivery) runs; 0 disables it.
   int64_t scheduler_tick_ms = 1000;
 };

@@ -115,8 +115,18 @@ StoreResult<std::vector<ResourceRow>> ResourceStore::list(const ResourceListQuer
   if (q.created_after_ms) sql += "AND created_ms >= ? ";
   if (q.created_before_ms) sql += "AND created_ms <= ? ";
   for (size_t k = 0; k < q.doc_equals.size(); ++k) sql += "AND json_extract(doc, ?) = ? ";
-  if (q.after) sql += "AND (created_ms < ? OR (created_ms = ? AND id < ?)) ";
-  sql += "ORDER BY created_ms DESC, id DESC LIMIT ?";
+  bool grouped = q.group_by_state && q.states.size() > 1;
+  std::string group;  // the position of the row's state in q.states
+  if (grouped) {
+    group = "(CASE state";
+    for (size_t k = 0; k < q.states.size(); ++k) group += " WHEN ? THEN " + std::to_string(k);
+    group += " END)";
+  }
+  if (q.after) {
+    std::string newer = "(created_ms < ? OR (created_ms = ? AND id < ?))";
+    sql += grouped ? "AND (" + group + " > ? OR (" + group + " = ? AND " + newer + ")) " : "AND " + newer + " ";
+  }
+  sql += grouped ? "ORDER BY " + group + ", created_ms DESC, id DESC LIMIT ?" : "ORDER BY created_ms DESC, id DESC LIMIT ?";
   auto stmt = db_.prepare(sql);
   if (!stmt.ok()) return makeUnexpected(stmt.error());
   Statement::Use s(**stmt);
@@ -134,11 +144,21 @@ StoreResult<std::vector<ResourceRow>> ResourceStore::list(const ResourceListQuer
     text(path);
     text(value);
   }
+  auto group_params = [&] {
+    for (const auto& st : q.states) text(st);
+  };
   if (q.after) {
+    if (grouped) {
+      group_params();
+      number(q.after_group);
+      group_params();
+      number(q.after_group);
+    }
     number(q.after->first);
     number(q.after->first);
     text(q.after->second);
   }
+  if (grouped) group_params();
   number(q.limit);
   return collect(*s);
 }

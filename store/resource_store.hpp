@@ -38,6 +38,10 @@ struct ResourceListQuery {
   std::vector<std::pair<std::string, std::string>> doc_equals;
   // Newest first; continue strictly after the (created_ms, id) of the last row returned.
   std::optional<std::pair<int64_t, std::string>> after;
+  // With several states: rows grouped by state in the order `states` lists them (newest first
+  // within a group); `after_group` is the group of the `after` row.
+  bool group_by_state = false;
+  int after_group = 0;
   int limit = 50;
 };
 

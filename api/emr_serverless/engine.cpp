@@ -5,6 +5,7 @@
 #include <climits>
 
 #include "api/clock.hpp"
+#include "api/crypto.hpp"
 
 namespace trailbox::api::emr {
 namespace {
@@ -73,9 +74,10 @@ void setUtilization(Json& run, int64_t running_ms) {
   run["totalResourceUtilization"] = Json{{"vCPUHour", round3(kWorkers * kCpu * hours)},
                                          {"memoryGBHour", round3(kWorkers * kMemory * hours)},
                                          {"storageGBHour", round3(kWorkers * kDisk * hours)}};
+  // Storage is billed only beyond the 20 GB each worker includes.
   run["billedResourceUtilization"] = Json{{"vCPUHour", round3(kWorkers * kCpu * billed_hours)},
                                           {"memoryGBHour", round3(kWorkers * kMemory * billed_hours)},
-                                          {"storageGBHour", round3(kWorkers * kDisk * billed_hours)}};
+                                          {"storageGBHour", round3(kWorkers * (kDisk - 20) * billed_hours)}};
 }
 
 }  // namespace
@@ -382,7 +384,16 @@ Status Engine::applyApp(store::ResourceRow& app, int64_t t) {
   d.json["state"] = next;
   d.json["updatedAt"] = epochSeconds(t);
   tb["since"] = t;
-  if (next == "STARTED") tb["lastActivity"] = t;
+  if (next == "STARTED") {
+    tb["lastActivity"] = t;
+    // Once started, the application reports the digest its image resolved to.
+    auto image = d.json.find("imageConfiguration");
+    if (image != d.json.end() && image->contains("imageUri") && !image->contains("resolvedImageDigest")) {
+      Json resolved = *image;
+      resolved["resolvedImageDigest"] = "sha256:" + hexEncode(sha256(resolved["imageUri"].get<std::string>()));
+      d.json["imageConfiguration"] = resolved;
+    }
+  }
   app.state = next;
   d.commit();
   if (next == "STARTED") return wakeWaitingChildren(app, t);
@@ -638,6 +649,10 @@ Status Engine::applySession(store::ResourceRow& app, store::ResourceRow& session
   } else if (s == "TERMINATING") {
     next = "TERMINATED";
     finished = true;
+    std::string details = d.json.value("stateDetails", "");
+    if (details.find("is terminating") != std::string::npos) {
+      d.json["stateDetails"] = details.substr(0, details.find("is terminating")) + "was terminated";
+    }
   } else {
     return putChild(session, std::nullopt);
   }

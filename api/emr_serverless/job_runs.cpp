@@ -78,7 +78,8 @@ Result<Json> EmrService::startJobRun(Env& env, const Json& in) {
   bool auto_start = app_doc.value("autoStartConfiguration", Json::object()).value("enabled", true);
   // With auto-start, a submission to an application that is not STARTED waits for it: CREATED and
   // STOPPED start now, CREATING and STOPPING start once they reach CREATED / STOPPED.
-  if (state == "TERMINATED" || (state != "STARTED" && state != "STARTING" && !auto_start)) {
+  // Without auto-start, only a STARTED application accepts job runs.
+  if (state == "TERMINATED" || (state != "STARTED" && !auto_start)) {
     std::string why = state == "TERMINATED" ? " is terminated."
                                             : " is " + state + " and autoStartConfiguration is disabled; start it first.";
     return fail(ErrorCode::kValidationException, "Application " + app_id + why + " Cannot start job run.");

@@ -45,13 +45,16 @@ Result<Json> pagedList(EmrService::Env& env, const TokenCodec& tokens, store::Re
   int limit = in.contains("maxResults") ? in["maxResults"].get<int>() : 50;
   if (in.contains("nextToken")) {
     auto position = tokens.decode(in["nextToken"].get<std::string>(), filters);
-    if (!position || !position->is_array() || position->size() != 2 || !(*position)[0].is_number_integer() ||
-        !(*position)[1].is_string()) {
+    if (!position || !position->is_array() || position->size() != 3 || !(*position)[0].is_number_integer() ||
+        !(*position)[1].is_number_integer() || !(*position)[2].is_string()) {
       return fail(ErrorCode::kValidationException,
                   "The nextToken is invalid, or was issued for a request with different parameters");
     }
-    query.after = std::make_pair((*position)[0].get<int64_t>(), (*position)[1].get<std::string>());
+    query.after_group = (*position)[0].get<int>();
+    query.after = std::make_pair((*position)[1].get<int64_t>(), (*position)[2].get<std::string>());
   }
+  // "If this filter contains multiple states, the resulting list will be grouped by the state."
+  query.group_by_state = in.contains("states");
   query.limit = limit + 1;
   auto rows = env.rs.list(query);
   if (!rows.ok()) return store::Unexpected<AwsError>(storeFailure(rows.error()));
@@ -62,7 +65,11 @@ Result<Json> pagedList(EmrService::Env& env, const TokenCodec& tokens, store::Re
   Json out = Json{{result_key, std::move(items)}};
   if (static_cast<int>(rows->size()) > limit) {
     const auto& last = (*rows)[static_cast<size_t>(limit) - 1];
-    out["nextToken"] = tokens.encode(Json::array({last.created_ms, last.id}), filters);
+    int group = 0;
+    if (query.group_by_state && query.states.size() > 1) {
+      group = static_cast<int>(std::find(query.states.begin(), query.states.end(), last.state) - query.states.begin());
+    }
+    out["nextToken"] = tokens.encode(Json::array({group, last.created_ms, last.id}), filters);
   }
   return out;
 }

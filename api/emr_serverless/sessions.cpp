@@ -55,7 +55,7 @@ Result<Json> EmrService::startSession(Env& env, const Json& in) {
   }
   const std::string& state = app->state;
   bool auto_start = app_doc.value("autoStartConfiguration", Json::object()).value("enabled", true);
-  bool startable = state == "STARTED" || state == "STARTING" || (state != "TERMINATED" && auto_start);
+  bool startable = state == "STARTED" || (state != "TERMINATED" && auto_start);
   if (!startable) {
     return fail(ErrorCode::kValidationException, "Application " + app_id + " is " + state +
                                                      "; the application must be in the STARTED state or have "

@@ -828,12 +828,6 @@ class ApplicationLifecycle(EmrCase):
         self.assertEqual(self.state(app), "STOPPED")
         self.assertEqual(len(self.emr.list_job_runs(applicationId=app)["jobRuns"]), 1)
 
-    # BUG: StartJobRun is accepted while the application is STARTING and autoStartConfiguration is
-    # disabled. aws-behaviour.md B.3 (operation x state matrix): StartJobRun is allowed in STARTED,
-    # or CREATED/STOPPED with auto-start; "autoStart off and not STARTED => ValidationException"
-    # ("the application only accepts jobs when it's in this state"). job_runs.cpp startJobRun
-    # lets `state == "STARTING"` through regardless of auto_start.
-    @unittest.expectedFailure
     def test_no_job_runs_while_starting_without_auto_start(self):
         app = self.created_app(10, autoStartConfiguration={"enabled": False})
         self.emr.start_application(applicationId=app)
@@ -931,7 +925,10 @@ class JobRuns(EmrCase):
         total, billed = job["totalResourceUtilization"], job["billedResourceUtilization"]
         for key in ("vCPUHour", "memoryGBHour", "storageGBHour"):
             self.assertGreater(total[key], 0)
+        for key in ("vCPUHour", "memoryGBHour"):
             self.assertGreaterEqual(billed[key], total[key])
+        # Storage is billed only beyond the 20 GB each worker includes.
+        self.assertEqual(billed["storageGBHour"], 0.0)
 
     def test_failed_outcome_with_details(self):
         run, r0 = self.run_at(tags={"trailbox:outcome": "FAILED",
@@ -1279,11 +1276,6 @@ class Sessions(EmrCase):
         self.assertInvalid(self.emr.start_session, applicationId=gone, executionRoleArn=ROLE)
         self.assertEqual(self.emr.list_sessions(applicationId=gone)["sessions"], [])
 
-    # BUG: StartSession is accepted while the application is STARTING with autoStartConfiguration
-    # disabled. The model (StartSession: "The application must be in the STARTED state or have
-    # AutoStart enabled") and aws-behaviour.md B.3 ("StartSession | STARTED or autoStart enabled")
-    # refuse it; sessions.cpp startSession counts `state == "STARTING"` as startable.
-    @unittest.expectedFailure
     def test_no_session_while_starting_without_auto_start(self):
         app = self.created_app(10, autoStartConfiguration={"enabled": False}, **self.SESSION_APP)
         self.emr.start_application(applicationId=app)
@@ -1419,12 +1411,6 @@ class PaginationAndFilters(EmrCase):
         self.assertEqual(len(listed(states=["CREATING", "CREATED", "STARTING", "STARTED", "STOPPING", "STOPPED",
                                             "TERMINATED"])), 51)
 
-    # BUG: ListApplications with several `states` does not group the result by state; it returns
-    # the applications newest first, states interleaved. aws-behaviour.md B.8 and the model's
-    # documentation of ListApplicationsRequest.states: "if this filter contains multiple states,
-    # the resulting list will be grouped by the state". (applications.cpp listApplications /
-    # service.cpp pagedList order by creation only.)
-    @unittest.expectedFailure
     def test_list_applications_grouped_by_state(self):
         ids = [self.new_app(name=f"g{i}") for i in range(4)]
         self.at(self.application(ids[-1])["createdAt"], 15)
@@ -1469,11 +1455,6 @@ class PaginationAndFilters(EmrCase):
         self.assertEqual(len(self.emr.list_job_runs(applicationId=app, maxResults=2, nextToken=token)["jobRuns"]), 2)
         self.assertEqual(len(self.emr.list_job_runs(applicationId=other)["jobRuns"]), 1)
 
-    # BUG: ListJobRuns with several `states` is not grouped by state (newest first, interleaved).
-    # The model documents ListJobRunsRequest.states: "if this filter contains multiple states, the
-    # resulting list will be grouped by the state" (the same rule as aws-behaviour.md B.8 for
-    # ListApplications). service.cpp listChildren/pagedList order by creation only.
-    @unittest.expectedFailure
     def test_list_job_runs_grouped_by_state(self):
         app = self.created_app(10)
         runs = [self.start_run(app, tags={"trailbox:outcome": "HANG"} if i % 2 else {}) for i in range(4)]
@@ -1508,10 +1489,6 @@ class PaginationAndFilters(EmrCase):
         token = self.emr.list_sessions(applicationId=app, maxResults=1)["nextToken"]
         self.assertInvalid(self.emr.list_sessions, "nextToken", applicationId=app, nextToken=token, states=["IDLE"])
 
-    # BUG: ListSessions with several `states` is not grouped by state. aws-behaviour.md B.8: "The
-    # same sentence is used for ListSessions" (model: ListSessionsRequest.states "...the resulting
-    # list will be grouped by the state"). service.cpp listChildren/pagedList order by creation only.
-    @unittest.expectedFailure
     def test_list_sessions_grouped_by_state(self):
         app = self.created_app(10, **self.SESSION_APP)
         sessions = [self.emr.start_session(applicationId=app, executionRoleArn=ROLE)["sessionId"] for _ in range(4)]
@@ -1733,11 +1710,6 @@ class CloudTrailRecords(EmrCase):
 # =============================================================================================
 
 class DocumentedGaps(EmrCase):
-    # BUG: GetDashboardForJobRun / GetResourceDashboard URLs stay usable forever. aws-behaviour.md
-    # B.1 and the model: "The URL is valid for one hour after you generate it." The URL carries
-    # `expires=<epoch>` but api/admin.cpp dashboard() never checks it: after 3601 s of emulated
-    # time GET <url> still answers 200 with the page.
-    @unittest.expectedFailure
     def test_dashboard_url_expires_after_one_hour(self):
         app = self.created_app(1)
         run = self.start_run(app)
@@ -1748,11 +1720,6 @@ class DocumentedGaps(EmrCase):
         status, _, _ = self.server.request("GET", url.path + "?" + url.query)
         self.assertNotEqual(status, 200)
 
-    # BUG: imageConfiguration.resolvedImageDigest never appears. aws-behaviour.md B.7 lists it
-    # ("only after the application has started") and the model documents it: "The image digest
-    # doesn't exist until an application has started." applications.cpp fillDefaults() reduces
-    # imageConfiguration to {imageUri} and nothing sets resolvedImageDigest on STARTED.
-    @unittest.expectedFailure
     def test_resolved_image_digest_once_started(self):
         uri = "123456789012.dkr.ecr.us-east-1.amazonaws.com/spark/custom:7.1"
         app = self.created_app(1, imageConfiguration={"imageUri": uri})

@@ -105,7 +105,7 @@ TEST_F(EmrJobRuns, RunOnCreatedApplicationAutoStartsItAndWalksEveryStateAtDefaul
   EXPECT_EQ(done["totalResourceUtilization"],
             (Json{{"vCPUHour", 0.007}, {"memoryGBHour", 0.027}, {"storageGBHour", 0.033}}));
   EXPECT_EQ(done["billedResourceUtilization"],
-            (Json{{"vCPUHour", 0.2}, {"memoryGBHour", 0.8}, {"storageGBHour", 1.0}}));
+            (Json{{"vCPUHour", 0.2}, {"memoryGBHour", 0.8}, {"storageGBHour", 0.0}}));
   EXPECT_FALSE(done.contains("_tb"));
 }
 
@@ -132,9 +132,15 @@ TEST_F(EmrJobRuns, AutoStartDisabledNeedsAStartedApplication) {
   EXPECT_TRUE(listedRunIds(app).empty());
 
   ASSERT_EQ(call("POST", "/applications/" + app + "/start").status, 200);
-  std::string run = startRun(app);  // STARTING accepts runs; they wait for STARTED
-  EXPECT_EQ(runState(app, run), "SUBMITTED");
+  // Without auto-start only a STARTED application takes runs (aws-behaviour.md B.3).
+  auto starting = startJobRun(app);
+  EXPECT_EQ(starting.status, 400);
+  EXPECT_EQ(errorType(starting), "ValidationException");
   advance(1000);
+  ASSERT_EQ(appState(app), "STARTED");
+  std::string run = startRun(app);
+  EXPECT_EQ(runState(app, run), "SUBMITTED");
+  advance(500);
   EXPECT_EQ(runState(app, run), "PENDING");
 }
 
