@@ -298,8 +298,10 @@ void Router::handleEmr(const Request& request, const std::string& path, const Qu
   }
   auto shared_input = std::make_shared<Json>(std::move(input));
   std::string base_url = baseUrl(request);
-  auto context = [call, base_url](int64_t now) {
-    return emr::CallContext{*call->caller, call->request_id, now, base_url};
+  // The functions stored in `call` must not capture `call` itself (a reference cycle would keep
+  // every call alive forever): they capture what they need by value.
+  auto context = [caller = call->caller, request_id, base_url](int64_t now) {
+    return emr::CallContext{*caller, request_id, now, base_url};
   };
   call->run = [this, &op, shared_input, context](store::Database& db, int64_t now) {
     return emr_->call(op.name, context(now), *shared_input, db);
@@ -363,7 +365,9 @@ void Router::handleCloudTrail(const Request& request, const QueryParams& query, 
         call->decode_error = AwsError{ErrorCode::kInvalidParameterException, toError(violations).message};
       }
     }
-    auto context = [call](int64_t now) { return cloudtrail::CallContext{*call->caller, call->request_id, now}; };
+    auto context = [caller = call->caller, request_id](int64_t now) {
+      return cloudtrail::CallContext{*caller, request_id, now};
+    };
     call->run = [this, &op, input, context](store::Database& db, int64_t now) {
       return trails_->call(op.name, context(now), *input, db);
     };

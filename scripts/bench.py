@@ -31,6 +31,10 @@ import urllib.request
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ROLE = "arn:aws:iam::123456789012:role/EMRServerlessRole"
 CT_TARGET = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents"
+# Every request carries a SigV4 Authorization header like the SDKs send (moto needs one to find the
+# region; trailbox parses it into the caller's identity). Signatures are not checked by either.
+AUTH = ("AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20261124/us-east-1/{service}/aws4_request, "
+        "SignedHeaders=content-type;host;x-amz-date, Signature=" + "0" * 64)
 
 LUA_COUNTER = """
 counter = 0
@@ -38,7 +42,12 @@ local salt = tostring(math.random(1, 1000000000))
 """
 
 
-def lua_post(path, body_expr, headers="{['Content-Type']='application/json'}"):
+def emr_headers():
+    return "{['Content-Type']='application/json',['Authorization']='" + AUTH.format(service="emr-serverless") + "'}"
+
+
+def lua_post(path, body_expr, headers=None):
+    headers = headers or emr_headers()
     return LUA_COUNTER + f"""
 request = function()
   counter = counter + 1
@@ -50,7 +59,7 @@ end
 def lua_get(path):
     return f"""
 request = function()
-  return wrk.format("GET", "{path}")
+  return wrk.format("GET", "{path}", {emr_headers()})
 end
 """
 
@@ -62,7 +71,10 @@ def free_port():
 
 
 def http(url, method="GET", body=None, headers=None):
-    req = urllib.request.Request(url, data=body.encode() if body else None, method=method, headers=headers or {})
+    headers = dict(headers or {})
+    headers.setdefault("Authorization", AUTH.format(service="emr-serverless"))
+    headers.setdefault("Content-Type", "application/json")
+    req = urllib.request.Request(url, data=body.encode() if body else None, method=method, headers=headers)
     with urllib.request.urlopen(req, timeout=30) as resp:
         return resp.status, resp.read()
 
@@ -160,7 +172,8 @@ def lookup_workload(prefix, resource_arn):
             payload["StartTime"] = int(now - 30 * 86400)
             payload["EndTime"] = int(now - 29 * 86400)
         return "'" + json.dumps(payload) + "'"
-    headers = "{['Content-Type']='application/x-amz-json-1.1',['X-Amz-Target']='" + CT_TARGET + "'}"
+    headers = ("{['Content-Type']='application/x-amz-json-1.1',['X-Amz-Target']='" + CT_TARGET +
+               "',['Authorization']='" + AUTH.format(service="cloudtrail") + "'}")
     return {
         f"{prefix}LookupEvents EventName": lua_post("/", body({"AttributeKey": "EventName",
                                                                "AttributeValue": "CreateApplication"}), headers),
