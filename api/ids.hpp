@@ -2,6 +2,7 @@
 
 // Identifier generation, injected so tests and seeded servers get reproducible ids.
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -20,8 +21,16 @@ class IdGenerator {
   // `n` characters drawn from `alphabet`.
   virtual std::string randomString(size_t n, std::string_view alphabet) = 0;
 
-  // EMR Serverless style: 16 characters, lower-case alphanumerics, starting with "00".
-  std::string resourceId();
+  // EMR Serverless style: 16 characters, lower-case alphanumerics, starting with "00". Like the
+  // real ones, ids made close in time share a prefix (so they also sort by creation).
+  std::string resourceId(int64_t now_ms);
+  // A version 7 UUID: 48 bits of `now_ms`, then random bits. Event ids use it so that the
+  // store's event-id index grows at its end instead of at random places.
+  std::string timeOrderedUuid(int64_t now_ms);
+
+ protected:
+  // The time prefix of ids. Deterministic generators replace it with a counter.
+  virtual int64_t idTime(int64_t now_ms) { return now_ms; }
 };
 
 // Thread-safe. Seeded from `seed` when given (deterministic sequence), else from the OS.
@@ -33,7 +42,11 @@ class RandomIdGenerator : public IdGenerator {
   // Restarts the sequence (seeded generators only), e.g. on an admin reset.
   void reseed();
 
+ protected:
+  int64_t idTime(int64_t now_ms) override;
+
  private:
+  std::atomic<int64_t> counter_{0};  // seeded generators: stands for time in ids
   std::optional<uint64_t> seed_;
   std::mutex mutex_;
   std::mt19937_64 engine_;  // guarded by mutex_

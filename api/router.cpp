@@ -209,7 +209,7 @@ void Router::runRecorded(std::shared_ptr<RecordedCall> call, Respond respond) {
     rec.event_name = call->operation;
     rec.read_only = call->read_only;
     rec.request_id = call->request_id;
-    rec.event_id = ids_.uuid();
+    rec.event_id = ids_.timeOrderedUuid(now);
     rec.time_ms = now;
     rec.source_ip = call->source_ip;
     rec.user_agent = call->user_agent;
@@ -394,7 +394,7 @@ void Router::handleCloudTrail(const Request& request, const QueryParams& query, 
                                                                                                Json recorded) mutable {
     rec.caller = caller.get();
     rec.time_ms = clock_.nowMs();
-    rec.event_id = ids_.uuid();
+    rec.event_id = ids_.timeOrderedUuid(rec.time_ms);
     rec.request_parameters = recorded.empty() ? Json() : std::move(recorded);
     Response response = result.ok() ? awsJsonOk(*result, request_id) : awsJsonError(result.error(), request_id);
     response.operation = name;

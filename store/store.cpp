@@ -74,7 +74,7 @@ void Store::runCheckpointer() {
   (void)(*db)->exec("PRAGMA busy_timeout = 1000; SELECT count(*) FROM sqlite_master;");
   std::unique_lock lock(mutex_);
   while (!stopping_) {
-    checkpoint_wake_.wait_for(lock, std::chrono::milliseconds(250), [this] { return stopping_; });
+    checkpoint_wake_.wait_for(lock, std::chrono::milliseconds(20), [this] { return stopping_; });
     if (stopping_) break;
     lock.unlock();
     int log_pages = 0;
@@ -208,9 +208,11 @@ void Store::run() {
 void Store::runBatch(std::vector<Pending>& batch) {
   Database& db = *writer_db_;
   if (restart_wal_.exchange(false)) {
-    // Between transactions: finish the checkpoint the background thread has mostly done and
-    // truncate the WAL (journal_size_limit), bounding its size under sustained load.
-    sqlite3_wal_checkpoint_v2(db.handle(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+    // Between transactions: finish the checkpoint the background thread has mostly done and start
+    // the WAL over, bounding its size under sustained load.
+    // RESTART (not TRUNCATE): the file is reused from its start, cut back to journal_size_limit,
+    // instead of being truncated to nothing and grown again.
+    sqlite3_wal_checkpoint_v2(db.handle(), nullptr, SQLITE_CHECKPOINT_RESTART, nullptr, nullptr);
   }
   std::vector<Pending*> committed;  // jobs whose changes ride on the open transaction
   auto failAll = [&](std::vector<Pending*>& jobs, const StoreError& e) {

@@ -216,7 +216,7 @@ Result<Json> EmrService::createApplication(Env& env, const Json& in) {
   }
   if (auto s = checkApplicationConfig(in); !s.ok()) return store::Unexpected<AwsError>(s.error());
 
-  std::string id = ids_.resourceId();
+  std::string id = ids_.resourceId(env.now());
   double now = epochSeconds(env.now());
   Json app = Json::object();
   app["applicationId"] = id;

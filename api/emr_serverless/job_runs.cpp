@@ -112,7 +112,7 @@ Result<Json> EmrService::startJobRun(Env& env, const Json& in) {
   if (!plan.ok()) return store::Unexpected<AwsError>(plan.error());
 
   int64_t timeout_minutes = in.value("executionTimeoutMinutes", kDefaultTimeoutMinutes);
-  std::string id = ids_.resourceId();
+  std::string id = ids_.resourceId(env.now());
   double now = epochSeconds(env.now());
   Json run = Json::object();
   run["applicationId"] = app_id;

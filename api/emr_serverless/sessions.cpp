@@ -65,7 +65,7 @@ Result<Json> EmrService::startSession(Env& env, const Json& in) {
   if (!plan.ok()) return store::Unexpected<AwsError>(plan.error());
 
   int64_t idle = in.value("idleTimeoutMinutes", kDefaultSessionIdleMinutes);
-  std::string id = ids_.resourceId();
+  std::string id = ids_.resourceId(env.now());
   double now = epochSeconds(env.now());
   Json session = Json::object();
   session["applicationId"] = app_id;

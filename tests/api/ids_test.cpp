@@ -20,7 +20,7 @@ std::vector<std::string> sequence(RandomIdGenerator& gen) {
   std::vector<std::string> out;
   for (int i = 0; i < 5; ++i) {
     out.push_back(gen.uuid());
-    out.push_back(gen.resourceId());
+    out.push_back(gen.resourceId(1767225600000));
     out.push_back(gen.randomString(12, "abcdef"));
   }
   return out;
@@ -56,12 +56,31 @@ TEST(RandomIdGenerator, UnseededGeneratorsDiffer) {
   EXPECT_NE(a.uuid(), before);
 }
 
+TEST(RandomIdGenerator, ResourceIdsMadeLaterSortAfterEarlierOnes) {
+  RandomIdGenerator gen;
+  std::string a = gen.resourceId(1767225600000);
+  std::string b = gen.resourceId(1767225600000 + 86400000);
+  EXPECT_LT(a.substr(0, 10), b.substr(0, 10));
+  RandomIdGenerator seeded(7);
+  std::string c = seeded.resourceId(1767225600000);
+  std::string d = seeded.resourceId(1000);  // the seeded sequence ignores the clock and still grows
+  EXPECT_LT(c.substr(0, 10), d.substr(0, 10));
+}
+
+TEST(RandomIdGenerator, TimeOrderedUuidIsVersion7AndSortsByTime) {
+  RandomIdGenerator gen;
+  std::string a = gen.timeOrderedUuid(1767225600000);
+  std::string b = gen.timeOrderedUuid(1767225600001);
+  EXPECT_TRUE(std::regex_match(a, std::regex("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"))) << a;
+  EXPECT_LT(a.substr(0, 13), b.substr(0, 13));
+}
+
 TEST(RandomIdGenerator, ResourceIdIsSixteenLowerAlphanumericsStartingWith00) {
   static const std::regex kId("00[0-9a-z]{14}");
   RandomIdGenerator gen(1);
   std::set<std::string> ids;
   for (int i = 0; i < 1000; ++i) {
-    std::string id = gen.resourceId();
+    std::string id = gen.resourceId(1767225600000);
     EXPECT_EQ(id.size(), 16u);
     EXPECT_TRUE(std::regex_match(id, kId)) << id;
     ids.insert(id);
