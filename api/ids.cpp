@@ -15,14 +15,40 @@ constexpr int64_t kIdEpochMs = 1577836800000;  // 2020-01-01T00:00:00Z
 }  // namespace
 
 std::string IdGenerator::resourceId(int64_t now_ms) {
-  // "00" + 8 base-36 digits of milliseconds since 2020 (good for 89 years) + 6 random digits.
+  // "00" + 8 base-36 digits of milliseconds since 2020 (good for 89 years) + 6 base-36 digits
+  // that are random for the first id of a millisecond and then count up, so two ids made in the
+  // same millisecond still sort in creation order.
+  constexpr uint64_t kSuffixSpace = 2176782336ULL;  // 36^6
+  std::string random = randomString(6, kBase36);
+  uint64_t suffix = 0;
+  for (char c : random) suffix = suffix * 36 + kBase36.find(c);
   int64_t t = std::max<int64_t>(0, idTime(now_ms) - kIdEpochMs);
-  std::string prefix(8, '0');
-  for (int i = 7; i >= 0 && t > 0; --i) {
-    prefix[static_cast<size_t>(i)] = kBase36[static_cast<size_t>(t % 36)];
-    t /= 36;
+  {
+    std::scoped_lock lock(order_mutex_);
+    if (t <= last_time_) {
+      t = last_time_;
+      // Leave random room above the previous id (ids stay hard to guess) but keep increasing.
+      suffix = last_suffix_ + 1 + suffix % 1024;
+      if (suffix >= kSuffixSpace) {
+        ++t;
+        suffix %= 1024;
+      }
+    } else {
+      suffix %= kSuffixSpace / 2;  // room for the ids that may follow in this millisecond
+    }
+    last_time_ = t;
+    last_suffix_ = suffix;
   }
-  return "00" + prefix + randomString(6, kBase36);
+  std::string out = "00" + std::string(14, '0');
+  for (int i = 15; i >= 10; --i, suffix /= 36) out[static_cast<size_t>(i)] = kBase36[suffix % 36];
+  for (int i = 9; i >= 2 && t > 0; --i, t /= 36) out[static_cast<size_t>(i)] = kBase36[static_cast<size_t>(t % 36)];
+  return out;
+}
+
+void IdGenerator::resetOrder() {
+  std::scoped_lock lock(order_mutex_);
+  last_time_ = -1;
+  last_suffix_ = 0;
 }
 
 std::string IdGenerator::timeOrderedUuid(int64_t now_ms) {
@@ -48,6 +74,7 @@ RandomIdGenerator::RandomIdGenerator(std::optional<uint64_t> seed) : seed_(seed)
 
 void RandomIdGenerator::reseed() {
   counter_.store(0);
+  resetOrder();
   std::scoped_lock lock(mutex_);
   if (seed_) {
     engine_.seed(*seed_);

@@ -22,7 +22,9 @@ class IdGenerator {
   virtual std::string randomString(size_t n, std::string_view alphabet) = 0;
 
   // EMR Serverless style: 16 characters, lower-case alphanumerics, starting with "00". Like the
-  // real ones, ids made close in time share a prefix (so they also sort by creation).
+  // real ones, ids made close in time share a prefix. Ids from one generator strictly increase,
+  // even within a millisecond, so lists ordered by (createdAt, id) follow creation order.
+  // Thread-safe.
   std::string resourceId(int64_t now_ms);
   // A version 7 UUID: 48 bits of `now_ms`, then random bits. Event ids use it so that the
   // store's event-id index grows at its end instead of at random places.
@@ -31,6 +33,13 @@ class IdGenerator {
  protected:
   // The time prefix of ids. Deterministic generators replace it with a counter.
   virtual int64_t idTime(int64_t now_ms) { return now_ms; }
+  // Forgets the last id made, so a restarted deterministic sequence repeats itself.
+  void resetOrder();
+
+ private:
+  std::mutex order_mutex_;
+  int64_t last_time_ = -1;     // guarded by order_mutex_
+  uint64_t last_suffix_ = 0;   // guarded by order_mutex_
 };
 
 // Thread-safe. Seeded from `seed` when given (deterministic sequence), else from the OS.

@@ -67,6 +67,22 @@ TEST(RandomIdGenerator, ResourceIdsMadeLaterSortAfterEarlierOnes) {
   EXPECT_LT(c.substr(0, 10), d.substr(0, 10));
 }
 
+TEST(RandomIdGenerator, ResourceIdsMadeInOneMillisecondStillIncrease) {
+  // ListApplications orders by (createdAt, id): ids made in the same millisecond must follow
+  // creation order or a list shows them swapped (seen in CI).
+  static const std::regex kId("00[0-9a-z]{14}");
+  RandomIdGenerator gen;
+  std::string previous = gen.resourceId(1767225600000);
+  for (int i = 0; i < 5000; ++i) {
+    std::string next = gen.resourceId(1767225600000);
+    ASSERT_TRUE(std::regex_match(next, kId)) << next;
+    ASSERT_LT(previous, next) << "id " << i;
+    previous = next;
+  }
+  // A clock that steps back does not make ids go back either.
+  ASSERT_LT(previous, gen.resourceId(1767225500000));
+}
+
 TEST(RandomIdGenerator, TimeOrderedUuidIsVersion7AndSortsByTime) {
   RandomIdGenerator gen;
   std::string a = gen.timeOrderedUuid(1767225600000);
