@@ -41,7 +41,7 @@ bool parseTime(const std::string& text, int64_t& ms) {
   char* end = nullptr;
   double seconds = std::strtod(text.c_str(), &end);
   if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(seconds)) return false;
-  ms = static_cast<int64_t>(std::floor(seconds * 1000.0));
+  ms = clampedEpochMs(seconds);
   return true;
 }
 
@@ -212,6 +212,9 @@ Result<EventSelection> parseEventSelection(const QueryParams& query) {
   q.limit = static_cast<int>(limit);
   if (hasParam(query, "after") && !parseInt(param(query, "after"), q.after_seq)) {
     return fail(ErrorCode::kValidationException, "after must be a sequence number (x-trailbox-last-seq)");
+  }
+  if (hasParam(query, "order") && param(query, "order") != "asc" && param(query, "order") != "desc") {
+    return fail(ErrorCode::kValidationException, "order must be asc or desc, not '" + param(query, "order") + "'");
   }
   if (param(query, "order") == "desc") q.order = store::EventQuery::Order::kNewestFirst;
   if (hasParam(query, "before")) {

@@ -1,6 +1,8 @@
 #include "api/clock.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 
@@ -45,6 +47,14 @@ std::string compactMinutes(int64_t ms) {
   std::snprintf(buf, sizeof buf, "%04d%02d%02dT%02d%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
                 tm.tm_min);
   return buf;
+}
+
+int64_t clampedEpochMs(double seconds) {
+  constexpr double kMinSeconds = -62135596800.0;  // 0001-01-01T00:00:00Z
+  constexpr double kMaxSeconds = 253402300799.0;  // 9999-12-31T23:59:59Z
+  if (std::isnan(seconds)) return 0;
+  double clamped = std::clamp(seconds, kMinSeconds, kMaxSeconds);
+  return static_cast<int64_t>(std::floor(clamped * 1000.0));
 }
 
 bool parseIso8601(const std::string& s, int64_t& ms_out) {

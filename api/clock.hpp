@@ -53,6 +53,9 @@ std::string compactMinutes(int64_t ms);
 // Parses ISO 8601 UTC ("2024-01-02T03:04:05Z", optional fraction, "+00:00" suffix accepted)
 // into epoch milliseconds; returns false when the text is not such a time.
 bool parseIso8601(const std::string& text, int64_t& ms_out);
+// Epoch seconds (any finite double) to epoch milliseconds, clamped to years 0001..9999 so that
+// arithmetic on the result cannot overflow; NaN maps to 0.
+int64_t clampedEpochMs(double seconds);
 // Seconds as a JSON-friendly double with millisecond precision.
 inline double epochSeconds(int64_t ms) { return static_cast<double>(ms) / 1000.0; }
 

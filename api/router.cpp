@@ -89,7 +89,7 @@ Result<std::unique_ptr<Router>> Router::create(store::Store& store, OffsetClock&
   router->tokens_ = std::make_unique<TokenCodec>(secret);
   router->tokens_->setGeneration(generation);
   router->emr_ = std::make_unique<emr::EmrService>(*router->emr_model_, ids, router->options_.timings, *router->tokens_);
-  router->cloudtrail_ = std::make_unique<cloudtrail::CloudTrailService>(*router->tokens_);
+  router->cloudtrail_ = std::make_unique<cloudtrail::CloudTrailService>(*router->tokens_, router->options_.event_history);
   router->signer_ = std::make_unique<cloudtrail::DigestSigner>();
   router->trails_ = std::make_unique<cloudtrail::TrailService>(*router->signer_);
   router->sink_ = std::make_unique<cloudtrail::DirectorySink>(router->options_.s3_dir);
@@ -164,20 +164,22 @@ void Router::handle(Request request, Respond respond) {
   QueryParams query;
   bool query_ok = parseQuery(target.query, query);
 
-  if (target.path == kAdminPrefix || target.path.rfind(std::string(kAdminPrefix) + "/", 0) == 0) {
-    admin_->handle(request, target.path, query, request_id, std::move(respond));
-    return;
-  }
   if (!query_ok) {
     respond(genericError(ErrorCode::kSerializationException, "The query string has a malformed percent-escape",
                          request_id, 400));
+    return;
+  }
+  // Only origin-form targets ("/..."; absolute-form is reduced to it by splitTarget) name a route.
+  const bool origin_form = !target.path.empty() && target.path.front() == '/';
+  if (target.path == kAdminPrefix || target.path.rfind(std::string(kAdminPrefix) + "/", 0) == 0) {
+    admin_->handle(request, target.path, query, request_id, std::move(respond));
     return;
   }
   if (request.method == "POST" && target.path == "/" && request.hasHeader("x-amz-target")) {
     handleCloudTrail(request, query, request_id, std::move(respond));
     return;
   }
-  if (emr_routes_->ownsPath(target.path)) {
+  if (origin_form && emr_routes_->ownsPath(target.path)) {
     handleEmr(request, target.path, query, request_id, std::move(respond));
     return;
   }

@@ -46,6 +46,8 @@ struct ApiOptions {
   // The directory standing for S3: trails deliver to <s3_dir>/<bucket>/<key>.
   std::string s3_dir = "trailbox-s3";
   cloudtrail::DeliveryOptions delivery;
+  // Event history's retention, visibility delay and LookupEvents throttle.
+  cloudtrail::EventHistoryOptions event_history;
   // Shown by GET /_trailbox/config (the server fills in its own settings).
   Json config = Json::object();
 };

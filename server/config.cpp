@@ -96,6 +96,11 @@ ParseResult parseConfig(int argc, const char* const argv[]) {
        "how often a logging trail delivers a log file, in emulated milliseconds (AWS: about 5 minutes)")
       ("digest-interval-ms", po::value(&c.digest_interval_ms)->default_value(c.digest_interval_ms),
        "digest file period for trails with log file validation, in emulated milliseconds (AWS: one hour)")
+      ("event-visibility-delay-ms",
+       po::value(&c.event_visibility_delay_ms)->default_value(c.event_visibility_delay_ms),
+       "LookupEvents hides events younger than this, in emulated milliseconds (AWS: a few minutes); 0 = none")
+      ("lookup-events-rate", po::value(&c.lookup_events_rate)->default_value(c.lookup_events_rate),
+       "LookupEvents calls per second per account and region before ThrottlingException (AWS: 2); 0 = no limit")
       ("max-header-bytes", po::value(&c.limits.max_header_bytes)->default_value(c.limits.max_header_bytes),
        "largest request header accepted (431 beyond)")
       ("max-body-bytes", po::value(&c.limits.max_body_bytes)->default_value(c.limits.max_body_bytes),
@@ -174,6 +179,9 @@ ParseResult parseConfig(int argc, const char* const argv[]) {
   }
   if (c.trail_delivery_interval_ms < 0 || c.digest_interval_ms < 1000) {
     return bad("--trail-delivery-interval-ms must be >= 0 and --digest-interval-ms >= 1000");
+  }
+  if (c.event_visibility_delay_ms < 0 || !(c.lookup_events_rate >= 0) || c.lookup_events_rate > 1e6) {
+    return bad("--event-visibility-delay-ms must be >= 0 and --lookup-events-rate between 0 and 1000000");
   }
   if (c.limits.max_body_bytes == 0 || c.limits.max_header_bytes < 1024) {
     return bad("--max-body-bytes must be > 0 and --max-header-bytes >= 1024");

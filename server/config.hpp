@@ -40,6 +40,8 @@ struct Config {
   std::string s3_dir = "trailbox-s3";
   int64_t trail_delivery_interval_ms = 5000;
   int64_t digest_interval_ms = 3600000;
+  int64_t event_visibility_delay_ms = 0;
+  double lookup_events_rate = 0;  // per second per account and region; 0 = no throttle
   bool strict_signatures = false;
   int64_t shutdown_timeout_ms = 10000;
   // Benchmark ceiling: answer every request with a fixed 200 without touching the api layer.

@@ -125,6 +125,22 @@ void HttpSession::onReadHeader(beast::error_code ec) {
   if (ec) return failRequest(400, "BadRequestException", "Malformed HTTP request: " + ec.message());
   method_ = std::string(parser_->get().method_string());
   target_ = std::string(parser_->get().target());
+  if (auto te = parser_->get().find(http::field::transfer_encoding); te != parser_->get().end()) {
+    // Only "chunked" frames a request body; anything else would leave the body's end unknown and
+    // let its bytes be read as a further request (RFC 9112 6.3), so the connection is closed.
+    std::string codings;
+    for (char c : te->value()) {
+      if (c != ' ' && c != '\t') codings += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    if (!parser_->chunked()) {
+      return failRequest(400, "BadRequestException",
+                         "Transfer-Encoding '" + std::string(te->value()) + "' does not end with chunked");
+    }
+    if (codings != "chunked") {
+      return failRequest(501, "NotImplemented",
+                         "Transfer-Encoding '" + std::string(te->value()) + "' is not supported; send chunked alone");
+    }
+  }
   if (parser_->is_done()) return dispatch();
   armDeadline(shared_.limits.body_timeout_ms);
   http::async_read(stream_, buffer_, *parser_,
@@ -201,6 +217,11 @@ void HttpSession::send(api::Response response, bool close_after) {
   res->body() = std::move(response.body);
   res->keep_alive(!close);
   res->prepare_payload();
+  if (method_ == "HEAD") {
+    // A HEAD response announces the length a GET would have, and carries no content (RFC 9110
+    // 9.3.2); a keep-alive client would read any bytes as the next response.
+    res->body().clear();
+  }
   response_ = res;
 
   if (shared_.logger.enabled(LogLevel::kInfo)) {

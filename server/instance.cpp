@@ -37,6 +37,8 @@ api::Json configView(const Config& c, size_t identity_count) {
                    {"s3Dir", c.s3_dir},
                    {"trailDeliveryIntervalMs", c.trail_delivery_interval_ms},
                    {"digestIntervalMs", c.digest_interval_ms},
+                   {"eventVisibilityDelayMs", c.event_visibility_delay_ms},
+                   {"lookupEventsRate", c.lookup_events_rate},
                    {"limits", api::Json{{"maxHeaderBytes", c.limits.max_header_bytes},
                                         {"maxBodyBytes", c.limits.max_body_bytes},
                                         {"maxConnections", c.limits.max_connections},
@@ -107,6 +109,8 @@ std::unique_ptr<Instance> Instance::start(const Config& config, std::string* err
   options.s3_dir = config.s3_dir;
   options.delivery.interval_ms = config.trail_delivery_interval_ms;
   options.delivery.digest_interval_ms = config.digest_interval_ms;
+  options.event_history.visibility_delay_ms = config.event_visibility_delay_ms;
+  options.event_history.lookup_rate_per_s = config.lookup_events_rate;
   options.config = configView(config, identities ? identities->size() : 0);
   auto router = api::Router::create(*parts->store, parts->clock, *parts->ids, options);
   if (!router.ok()) return failed(3, "cannot start: " + router.error().message);

@@ -1,7 +1,9 @@
 #include "api/cloudtrail/service.hpp"
 
+#include <algorithm>
 #include <cmath>
 
+#include "api/clock.hpp"
 #include "api/event_record.hpp"
 #include "store/event_store.hpp"
 
@@ -21,9 +23,16 @@ std::optional<store::EventAttribute> attributeKey(const std::string& key) {
   return std::nullopt;
 }
 
+// The validator admits epoch seconds and ISO 8601 strings; both end up as whole seconds, clamped
+// to a range whose millisecond arithmetic cannot overflow.
 int64_t secondsOf(const Json& v) {
-  double d = v.get<double>();
-  return static_cast<int64_t>(std::floor(d));
+  int64_t ms = 0;
+  if (v.is_string()) {
+    if (!parseIso8601(v.get<std::string>(), ms)) ms = 0;
+  } else {
+    ms = clampedEpochMs(v.get<double>());
+  }
+  return ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
 }
 
 }  // namespace
@@ -33,8 +42,25 @@ bool CloudTrailService::isReadOnly(const std::string& operation) {
          operation.rfind("Describe", 0) == 0 || operation == "LookupEvents";
 }
 
+bool CloudTrailService::admit(const std::string& account, const std::string& region, int64_t now_ms) const {
+  const double rate = options_.lookup_rate_per_s;
+  std::scoped_lock lock(buckets_mutex_);
+  auto [it, fresh] = buckets_.try_emplace({account, region}, Bucket{rate, now_ms});
+  Bucket& b = it->second;
+  if (!fresh && now_ms > b.refilled_ms) {
+    b.tokens = std::min(rate, b.tokens + rate * static_cast<double>(now_ms - b.refilled_ms) / 1000.0);
+    b.refilled_ms = now_ms;
+  }
+  if (b.tokens < 1.0) return false;
+  b.tokens -= 1.0;
+  return true;
+}
+
 Result<Json> CloudTrailService::lookupEvents(const CallContext& ctx, const Json& in,
                                              const std::vector<Violation>& violations, store::Database& db) const {
+  if (options_.lookup_rate_per_s > 0 && !admit(ctx.caller.account_id, ctx.caller.region, ctx.now_ms)) {
+    return fail(ErrorCode::kThrottlingException, "Rate exceeded");
+  }
   for (const auto& v : violations) {
     if (v.path.rfind("MaxResults", 0) == 0) {
       return fail(ErrorCode::kInvalidMaxResultsException, "MaxResults must be between 1 and 50. " + v.message);
@@ -77,9 +103,13 @@ Result<Json> CloudTrailService::lookupEvents(const CallContext& ctx, const Json&
                 "values");
   }
   // Event history keeps 90 days: an earlier StartTime is clamped, as the console does.
-  int64_t window_start_ms = ctx.now_ms - retention_ms_;
+  int64_t window_start_ms = ctx.now_ms - options_.retention_ms;
   q.start_ms = std::max(window_start_ms, start_s ? *start_s * 1000 : window_start_ms);
   if (end_s) q.end_ms = *end_s * 1000 + 999;
+  if (options_.visibility_delay_ms > 0) {
+    int64_t visible_until = ctx.now_ms - options_.visibility_delay_ms;
+    q.end_ms = q.end_ms ? std::min(*q.end_ms, visible_until) : visible_until;
+  }
 
   bool insights = in.value("EventCategory", "") == "insight";
   Json filters = Json{{"account", *q.account}, {"region", *q.region}, {"attrs", attrs},

@@ -1,6 +1,7 @@
 #include "api/model/validator.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 #include "api/clock.hpp"
@@ -50,7 +51,9 @@ std::string shown(const Json& v, const Shape& shape) {
 
 std::string numberText(double d) {
   if (d == std::floor(d) && std::fabs(d) < 1e15) return std::to_string(static_cast<long long>(d));
-  return std::to_string(d);
+  char text[64];
+  std::snprintf(text, sizeof text, d == std::floor(d) && std::fabs(d) < 1e20 ? "%.0f" : "%.17g", d);
+  return text;
 }
 
 void constraint(std::vector<Violation>& out, const std::string& path, const std::string& value_text,
@@ -158,9 +161,18 @@ void walk(const Json& v, const Shape& shape, const std::string& path, std::vecto
       if (!v.is_number()) return typeError(out, path, v, shape);
       double d = v.get<double>();
       if (!std::isfinite(d) || d != std::floor(d)) return typeError(out, path, v, shape);
-      // 2^63 as a double: every int64 is below it.
-      double limit = shape.type == Shape::Type::kInteger ? 2147483647.0 : 9223372036854775807.0;
-      if (d > limit || d < -limit - 1) return typeError(out, path, v, shape);
+      const bool is_int = shape.type == Shape::Type::kInteger;
+      if (v.is_number_unsigned()) {
+        // Integers arrive exactly; only their own range decides (a double cannot hold 2^63 - 1).
+        if (v.get<uint64_t>() > (is_int ? 2147483647ULL : 9223372036854775807ULL)) return typeError(out, path, v, shape);
+      } else if (v.is_number_integer()) {
+        int64_t i = v.get<int64_t>();
+        if (is_int && (i > 2147483647LL || i < -2147483648LL)) return typeError(out, path, v, shape);
+      } else {
+        // Half-open [-2^k, 2^k): both bounds are exact doubles.
+        double bound = is_int ? 2147483648.0 : 9223372036854775808.0;
+        if (d >= bound || d < -bound) return typeError(out, path, v, shape);
+      }
       std::string text = numberText(d);
       if (shape.min && d < *shape.min) {
         constraint(out, path, text, "Member must have value greater than or equal to " + numberText(*shape.min));

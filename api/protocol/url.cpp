@@ -1,5 +1,8 @@
 #include "api/protocol/url.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 namespace trailbox::api {
 namespace {
 
@@ -13,6 +16,18 @@ int hexValue(char c) {
 }  // namespace
 
 Target splitTarget(std::string_view target) {
+  // Absolute-form ("http://host:port/path?query", RFC 9112 3.2.2) carries the same path.
+  for (std::string_view scheme : {std::string_view("http://"), std::string_view("https://")}) {
+    if (target.size() >= scheme.size() &&
+        std::equal(scheme.begin(), scheme.end(), target.begin(),
+                   [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); })) {
+      auto slash = target.find_first_of("/?", scheme.size());
+      if (slash == std::string_view::npos) return {"/", {}};
+      target.remove_prefix(slash);
+      if (target.front() == '?') return {"/", std::string(target.substr(1))};
+      break;
+    }
+  }
   auto q = target.find('?');
   if (q == std::string_view::npos) return {std::string(target), {}};
   return {std::string(target.substr(0, q)), std::string(target.substr(q + 1))};

@@ -429,5 +429,65 @@ TEST_F(LookupEventsRecording, FailedLookupIsRecordedWithItsError) {
   EXPECT_EQ(e["requestParameters"], (Json{{"maxResults", 51}}));
 }
 
+
+// --- Event history lag and the LookupEvents throttle (both off by default) ----------------------
+
+class DelayedEventHistory : public RouterTest {
+ protected:
+  void configure(api::ApiOptions& options) override {
+    options.record_cloudtrail_calls = false;
+    options.event_history.visibility_delay_ms = 120000;
+  }
+};
+
+TEST_F(DelayedEventHistory, EventsAppearOnlyOnceTheDelayHasPassed) {
+  auto created = createApplication();
+  ASSERT_EQ(created.status, 200);
+  EXPECT_TRUE(lookupEvents(Json::object())["Events"].empty());
+  EXPECT_EQ(eventCount(), 1) << "the admin view is not delayed";
+  advance(119000);
+  EXPECT_TRUE(lookupEvents(Json::object())["Events"].empty());
+  advance(1000);
+  Json r = lookupEvents(Json::object());
+  ASSERT_EQ(r["Events"].size(), 1u);
+  EXPECT_EQ(Json::parse(r["Events"][0]["CloudTrailEvent"].get<std::string>())["requestID"], requestId(created));
+  // An explicit EndTime later than the visible horizon does not reveal younger events.
+  ASSERT_EQ(createApplication().status, 200);
+  Json bounded = lookupEvents(Json{{"EndTime", now() / 1000 + 3600}});
+  EXPECT_EQ(bounded["Events"].size(), 1u);
+}
+
+class ThrottledEventHistory : public RouterTest {
+ protected:
+  void configure(api::ApiOptions& options) override { options.event_history.lookup_rate_per_s = 2; }
+};
+
+TEST_F(ThrottledEventHistory, ThirdCallWithinASecondIsThrottledUntilTokensReturn) {
+  EXPECT_EQ(lookup(Json::object()).status, 200);
+  EXPECT_EQ(lookup(Json::object()).status, 200);
+  auto third = lookup(Json::object());
+  EXPECT_EQ(third.status, 400);
+  EXPECT_EQ(json(third)["__type"], "ThrottlingException");
+  EXPECT_EQ(json(third)["Message"], "Rate exceeded");
+  Json e = eventFor(third);
+  EXPECT_EQ(e["errorCode"], "ThrottlingException");
+  // Another account or region has its own budget.
+  EXPECT_EQ(lookup(Json::object(), as("111122223333", kRegion, "cloudtrail")).status, 200);
+  EXPECT_EQ(lookup(Json::object(), as(kAccessKey, "eu-west-1", "cloudtrail")).status, 200);
+  advance(499);
+  EXPECT_EQ(lookup(Json::object()).status, 400);
+  advance(1);
+  EXPECT_EQ(lookup(Json::object()).status, 200);
+  EXPECT_EQ(lookup(Json::object()).status, 400);
+  advance(10000);  // the bucket holds one second's worth, not ten
+  EXPECT_EQ(lookup(Json::object()).status, 200);
+  EXPECT_EQ(lookup(Json::object()).status, 200);
+  EXPECT_EQ(lookup(Json::object()).status, 400);
+}
+
+TEST_F(LookupEventsRecording, NoThrottleByDefault) {
+  for (int i = 0; i < 20; ++i) ASSERT_EQ(lookup(Json::object()).status, 200) << i;
+}
+
 }  // namespace
 }  // namespace trailbox::testing
