@@ -85,9 +85,21 @@ void joinTb(store::ResourceRow& row, Json doc, const Json& tb) {
 Status DirectorySink::put(const std::string& bucket, const std::string& key, const std::string& bytes,
                           const std::map<std::string, std::string>& metadata) {
   namespace fs = std::filesystem;
-  if (key.find("..") != std::string::npos || bucket.find('/') != std::string::npos) {
+  if (key.find("..") != std::string::npos || bucket.empty() || bucket.find('/') != std::string::npos ||
+      bucket == ".") {
     return fail(ErrorCode::kInvalidParameterException, "refusing to write outside the bucket: " + key);
   }
+  // An S3 key may start with '/' or hold '//' (S3KeyPrefix "/logs"), but appended to a path as is
+  // a leading '/' would make it absolute and escape the directory: keys map to the relative path
+  // of their non-empty segments.
+  fs::path relative;
+  for (size_t pos = 0; pos <= key.size();) {
+    size_t slash = key.find('/', pos);
+    if (slash == std::string::npos) slash = key.size();
+    if (slash > pos) relative /= key.substr(pos, slash - pos);
+    pos = slash + 1;
+  }
+  if (relative.empty()) return fail(ErrorCode::kInvalidParameterException, "empty object key");
   auto write = [](const fs::path& path, const std::string& data) -> Status {
     std::error_code ec;
     fs::create_directories(path.parent_path(), ec);
@@ -116,11 +128,13 @@ Status DirectorySink::put(const std::string& bucket, const std::string& key, con
     if (ec) return fail(ErrorCode::kInternalFailure, "cannot rename " + tmp.string() + ": " + ec.message());
     return {};
   };
-  fs::path object = fs::path(root_) / bucket / key;
+  fs::path object = fs::path(root_) / bucket / relative;
   if (!metadata.empty()) {
     Json meta = Json::object();
     for (const auto& [k, v] : metadata) meta[k] = v;
-    if (auto s = write(fs::path(root_) / ".s3-metadata" / bucket / (key + ".json"), dumpJson(meta)); !s.ok()) return s;
+    fs::path meta_path = fs::path(root_) / ".s3-metadata" / bucket / relative;
+    meta_path += ".json";
+    if (auto s = write(meta_path, dumpJson(meta)); !s.ok()) return s;
   }
   return write(object, bytes);
 }

@@ -118,7 +118,10 @@ Result<Json> CloudTrailService::lookupEvents(const CallContext& ctx, const Json&
   store::EventReader reader(db);
   if (in.contains("NextToken")) {
     auto position = tokens_.decode(in["NextToken"].get<std::string>(), filters);
-    if (!position || !position->is_array() || position->size() != 3) {
+    // Tokens are authenticated, but a token minted by another version (or a leaked key) must still
+    // be an error, not a type exception.
+    if (!position || !position->is_array() || position->size() != 3 ||
+        !std::all_of(position->begin(), position->end(), [](const Json& v) { return v.is_number_integer(); })) {
       return fail(ErrorCode::kInvalidNextTokenException,
                   "The NextToken is not valid, or was issued for a request with different parameters");
     }
