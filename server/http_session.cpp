@@ -81,7 +81,9 @@ void HttpSession::doRead() {
   stream_.expires_after(std::chrono::milliseconds(shared_.limits.idle_timeout_ms));
   stream_.async_read_some(buffer_.prepare(4096),
                           [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-                            if (ec) return self->close();
+                            // closed_: a drain closed the connection after these bytes arrived;
+                            // reading on from the buffer would run a request nobody can answer.
+                            if (ec || self->closed_) return self->close();
                             self->buffer_.commit(n);
                             self->readHeader();
                           });
@@ -166,6 +168,7 @@ void HttpSession::onReadBody(beast::error_code ec) {
 }
 
 void HttpSession::dispatch() {
+  if (closed_) return;  // the answer could not be sent: do not run (and commit) the request
   stream_.expires_never();  // the router answers when the store has committed
   http::request<http::string_body> req = parser_->release();
   api::Request request;

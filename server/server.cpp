@@ -9,6 +9,10 @@
 
 namespace trailbox::server {
 
+struct WorkGuard {
+  net::executor_work_guard<net::io_context::executor_type> guard;
+};
+
 Server::Server(api::Router& router, ServerOptions options, const Logger& logger)
     : router_(router),
       options_(std::move(options)),
@@ -22,6 +26,10 @@ Server::Server(api::Router& router, ServerOptions options, const Logger& logger)
 Server::~Server() {
   stop();
   wait();
+  // Handlers still queued in the io_context hold sessions, whose destructors use *shared_:
+  // destroy them first (members would go in the opposite order).
+  listener_.reset();
+  ioc_.reset();
 }
 
 std::string Server::bind() { return listener_->open(options_.host, options_.port); }
@@ -46,6 +54,7 @@ void Server::runScheduler() {
 }
 
 void Server::start() {
+  work_ = std::make_unique<WorkGuard>(WorkGuard{net::make_work_guard(*ioc_)});
   listener_->start();
   if (options_.scheduler_tick_ms > 0) scheduler_ = std::thread([this] { runScheduler(); });
   int n = options_.threads > 0 ? options_.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -90,6 +99,7 @@ void Server::stop() {
   while (shared_->connections.load() > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
+  if (work_) work_->guard.reset();
   ioc_->stop();
 }
 

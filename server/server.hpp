@@ -24,6 +24,7 @@ namespace trailbox::server {
 
 class Listener;
 struct SessionShared;
+struct WorkGuard;
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
@@ -62,6 +63,9 @@ class Server {
   const Logger& logger_;
   std::unique_ptr<boost::asio::io_context> ioc_;
   std::unique_ptr<SessionShared> shared_;
+  // Keeps the I/O threads in run() while a request waits for the store's writer with no Asio
+  // operation pending, so its response can still be sent during a graceful stop.
+  std::unique_ptr<WorkGuard> work_;
   std::shared_ptr<Listener> listener_;
   std::vector<std::thread> threads_;
   std::atomic<bool> stopping_{false};

@@ -491,16 +491,9 @@ class SigtermUnderLoad(DurabilityBase):
         self.check(server)
         self.assertEqual(server.stop(), 0)
 
-    # BUG: on SIGTERM, Server::stop (server/server.cpp) closes the listener and drains the sessions
-    # while the requests in flight wait for the store's writer; those sessions have no pending
-    # Asio operation, and nothing (no executor_work_guard) keeps the io_context busy, so every
-    # io_context thread returns from run() and exits. The writer then commits the calls and posts
-    # their responses to an io_context nobody runs: the calls are stored but never answered, the
-    # connections stay open, and stop() waits the whole --shutdown-timeout-ms before exiting 0.
-    # README: "0 after SIGTERM/SIGINT (requests in flight are answered and committed first)".
-    # Seen in about 2 of 3 shutdowns under this load with a file database; repeated so that the
-    # failure is certain.
-    @unittest.expectedFailure
+    # Requests waiting for the store's writer have no Asio operation pending; without a work
+    # guard the I/O threads left run() during a graceful stop and their responses were never sent
+    # (seen in about 2 of 3 shutdowns under this load; repeated so that a regression is certain).
     def test_sigterm_answers_every_request_in_flight_and_exits_promptly(self):
         attempts = 8
         for attempt in range(attempts):
