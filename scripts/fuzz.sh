@@ -16,6 +16,8 @@
 #   FUZZ_STRICT=1        also fail on the reproducers of open (known) bugs, and fuzz without
 #                        stepping around them
 #   FUZZ_NO_BUILD=1      use the binaries already in the build directory
+#   FUZZ_BUILD_ONLY=1    configure and build the targets, then stop (scripts/test.sh builds the
+#                        rest of that sanitizer build and runs the test suite with it)
 #
 # Crashing inputs of a run are written to <build dir>/fuzz-artifacts/<target>/ and the logs to
 # <build dir>/fuzz-logs/<target>.log; replay one with <build dir>/tests/fuzz/fuzz_<target> <file>.
@@ -80,6 +82,7 @@ if [ -z "${FUZZ_NO_BUILD:-}" ]; then
     exit 1
   }
 fi
+[ -n "${FUZZ_BUILD_ONLY:-}" ] && exit 0
 
 # --- known bugs -----------------------------------------------------------------------------------
 # tests/fuzz/known_bugs.txt: "<bug-id> <target> <description>" per open product bug. Its
