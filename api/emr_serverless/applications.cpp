@@ -198,16 +198,11 @@ Status EmrService::checkApplicationConfig(const Json& app) const {
 }
 
 Result<Json> EmrService::createApplication(Env& env, const Json& in) {
-  std::string token = in.value("clientToken", "");
   std::string hash = requestHash(in);
-  auto existing = env.rs.findByClientToken(kApplication, env.account(), env.region(), "", token);
-  if (!existing.ok()) return store::Unexpected<AwsError>(storeFailure(existing.error()));
-  if (*existing) {
-    Json doc = parseDoc((*existing)->doc);
-    if (internal(doc).value("requestHash", "") != hash) {
-      return fail(ErrorCode::kConflictException,
-                  "The clientToken '" + token + "' was already used for a different CreateApplication request");
-    }
+  auto earlier = earlierCreate(env, kApplication, "", in, hash, "CreateApplication");
+  if (!earlier.ok()) return store::Unexpected<AwsError>(earlier.error());
+  if (*earlier) {
+    const Json& doc = **earlier;
     Json out = Json::object();
     if (doc.contains("name")) out["name"] = doc["name"];
     out["applicationId"] = doc["applicationId"];
@@ -242,7 +237,7 @@ Result<Json> EmrService::createApplication(Env& env, const Json& in) {
   row.id = id;
   row.state = "CREATING";
   row.created_ms = env.now();
-  row.client_token = token;
+  row.client_token = in.value("clientToken", "");
   row.doc = dumpJson(app);
   row.next_event_ms = env.now() + timings_.app_creating;
   if (auto s = env.rs.insert(row); !s.ok()) return store::Unexpected<AwsError>(storeFailure(s.error()));

@@ -60,16 +60,11 @@ Result<Json> EmrService::startJobRun(Env& env, const Json& in) {
   auto app = loadApp(env, app_id);
   if (!app.ok()) return store::Unexpected<AwsError>(app.error());
 
-  std::string token = in.value("clientToken", "");
   std::string hash = requestHash(in);
-  auto existing = env.rs.findByClientToken(kJobRun, env.account(), env.region(), app_id, token);
-  if (!existing.ok()) return store::Unexpected<AwsError>(storeFailure(existing.error()));
-  if (*existing) {
-    Json doc = parseDoc((*existing)->doc);
-    if (internal(doc).value("requestHash", "") != hash) {
-      return fail(ErrorCode::kConflictException,
-                  "The clientToken '" + token + "' was already used for a different StartJobRun request");
-    }
+  auto earlier = earlierCreate(env, kJobRun, app_id, in, hash, "StartJobRun");
+  if (!earlier.ok()) return store::Unexpected<AwsError>(earlier.error());
+  if (*earlier) {
+    const Json& doc = **earlier;
     return Json{{"applicationId", app_id}, {"jobRunId", doc["jobRunId"]}, {"arn", doc["arn"]}};
   }
 
@@ -149,7 +144,7 @@ Result<Json> EmrService::startJobRun(Env& env, const Json& in) {
   row.parent_id = app_id;
   row.state = "SUBMITTED";
   row.created_ms = env.now();
-  row.client_token = token;
+  row.client_token = in.value("clientToken", "");
   row.doc = dumpJson(run);
   if (auto s = env.engine.submitRun(*app, row); !s.ok()) return store::Unexpected<AwsError>(s.error());
   return Json{{"applicationId", app_id}, {"jobRunId", id}, {"arn", run["arn"]}};

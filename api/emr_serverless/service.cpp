@@ -40,6 +40,20 @@ Json parseDoc(const std::string& text) {
   return j.is_object() ? j : Json::object();
 }
 
+Result<std::optional<Json>> earlierCreate(EmrService::Env& env, const char* kind, const std::string& parent_id,
+                                          const Json& in, const std::string& hash, const char* operation) {
+  std::string token = in.value("clientToken", "");
+  auto existing = env.rs.findByClientToken(kind, env.account(), env.region(), parent_id, token);
+  if (!existing.ok()) return store::Unexpected<AwsError>(storeFailure(existing.error()));
+  if (!*existing) return std::optional<Json>();
+  Json doc = parseDoc((*existing)->doc);
+  if (internal(doc).value("requestHash", "") != hash) {
+    return fail(ErrorCode::kConflictException, "The clientToken '" + token + "' was already used for a different " +
+                                                   operation + " request");
+  }
+  return std::optional<Json>(std::move(doc));
+}
+
 Result<Json> pagedList(EmrService::Env& env, const TokenCodec& tokens, store::ResourceListQuery query, const Json& in,
                        const Json& filters, const char* result_key, const RowSummary& summary) {
   int limit = in.contains("maxResults") ? in["maxResults"].get<int>() : 50;

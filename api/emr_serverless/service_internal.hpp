@@ -3,6 +3,7 @@
 // Helpers shared by the EMR Serverless operation files (not part of the api's interface).
 
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "api/emr_serverless/service.hpp"
@@ -31,6 +32,13 @@ bool isResourceId(const std::string& id);
 // Hash of an input without its clientToken: equal for a retried request, different otherwise.
 std::string requestHash(const Json& input);
 Json parseDoc(const std::string& text);
+
+// clientToken idempotency of a create (`kind` under `parent_id`, "" for applications): the stored
+// document of the resource an earlier call with the same token made, nullopt when the token is
+// new, ConflictException ("... for a different <operation> request") when the earlier call's input
+// differed. `hash` is requestHash(in).
+Result<std::optional<Json>> earlierCreate(EmrService::Env& env, const char* kind, const std::string& parent_id,
+                                          const Json& in, const std::string& hash, const char* operation);
 
 using RowSummary = std::function<Json(const store::ResourceRow& row)>;
 
