@@ -44,5 +44,6 @@ if [ "$fuzz_seconds" != 0 ]; then
 fi
 if [ -n "${TRAILBOX_TSAN:-}" ]; then
   INSTALL_MODE=--test BUILD_DIR=build-tsan TRAILBOX_SANITIZE=thread bash scripts/build.sh
-  (cd build-tsan && ctest --output-on-failure -j "$(nproc)" -E '^e2e\.' ${CTEST_ARGS:-})
+  (cd build-tsan && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+    ctest --output-on-failure -j "$(nproc)" -E '^e2e\.' ${CTEST_ARGS:-})
 fi
