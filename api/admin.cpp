@@ -402,7 +402,6 @@ void AdminApi::reset(const std::string& request_id, Router::Respond respond) {
         }
         router_.clock().setOffsetMs(0);
         router_.tokens_->setGeneration(*generation);
-        router_.signer_->forget();
         router_.ids_.reseed();
         respond(adminJson(200, Json{{"reset", true}}, request_id));
       });

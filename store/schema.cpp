@@ -154,7 +154,7 @@ StoreStatus clearAll(Database& db) {
   return db.exec(
       "DELETE FROM events; DELETE FROM event_resources; DELETE FROM event_resource_types; DELETE FROM strings; "
       "DELETE FROM resources;"
-      "DELETE FROM meta WHERE key <> 'schema_version';");
+      "DELETE FROM meta WHERE key NOT IN ('schema_version', 'digest_private_key', 'digest_key_created_ms');");
 }
 
 }  // namespace trailbox::store

@@ -20,7 +20,10 @@ StoreStatus checkCompatible(Database& db);
 // is higher than ours) - in which case nothing is changed.
 StoreStatus migrate(Database& db);
 
-// Deletes every row of every table except the schema version: the state of a fresh database.
+// Deletes every row of every table except the schema version and the trail digest signing key:
+// the state of a fresh database that already made its key. (Like AWS's per-region key, the key
+// outlives the data; and a 2048-bit RSA key costs tens of milliseconds to make, which a test suite
+// resetting between tests should not pay.)
 StoreStatus clearAll(Database& db);
 
 }  // namespace trailbox::store

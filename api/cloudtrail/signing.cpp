@@ -83,12 +83,6 @@ std::optional<PublicKeyInfo> DigestSigner::publicKey() const {
   return public_;
 }
 
-void DigestSigner::forget() {
-  std::scoped_lock lock(mutex_);
-  private_pem_.clear();
-  public_.reset();
-}
-
 Result<std::string> DigestSigner::signHex(const std::string& data) const {
   std::string pem;
   {

@@ -28,8 +28,6 @@ class DigestSigner {
   std::optional<PublicKeyInfo> publicKey() const;
   // RSA PKCS#1 v1.5 over SHA-256 of `data`; hex signature.
   Result<std::string> signHex(const std::string& data) const;
-  // Forgets the loaded key (after a reset the store no longer holds it).
-  void forget();
 
  private:
   mutable std::mutex mutex_;

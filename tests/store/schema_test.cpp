@@ -236,6 +236,8 @@ TEST_F(Schema, ClearAllEmptiesEveryTableButKeepsTheSchemaVersion) {
   ResourceStore resources(*db_);
   ASSERT_TRUE(resources.insert({"application", "111111111111", "us-east-1", "a1", "", "CREATED", 1, 5, "tok", "{}"}).ok());
   ASSERT_TRUE(db_->exec("INSERT INTO meta(key, value) VALUES('clock_offset', '42')").ok());
+  ASSERT_TRUE(db_->exec("INSERT INTO meta(key, value) VALUES('digest_private_key', 'PEM'), "
+                        "('digest_key_created_ms', '7')").ok());
   for (const char* table : {"events", "event_resources", "event_resource_types", "strings", "resources"}) {
     ASSERT_GT(queryInt(*db_, std::string("SELECT count(*) FROM ") + table), 0) << table;
   }
@@ -246,7 +248,8 @@ TEST_F(Schema, ClearAllEmptiesEveryTableButKeepsTheSchemaVersion) {
   for (const char* table : {"events", "event_resources", "event_resource_types", "strings", "resources"}) {
     EXPECT_EQ(queryInt(*db_, std::string("SELECT count(*) FROM ") + table), 0) << table;
   }
-  EXPECT_EQ(queryInt(*db_, "SELECT count(*) FROM meta"), 1);
+  EXPECT_EQ(queryInt(*db_, "SELECT count(*) FROM meta"), 3);
+  EXPECT_EQ(queryText(*db_, "SELECT value FROM meta WHERE key = 'digest_private_key'"), "PEM");
   EXPECT_EQ(queryText(*db_, "SELECT value FROM meta WHERE key = 'schema_version'"),
             std::to_string(currentSchemaVersion()));
   EXPECT_TRUE(migrate(*db_).ok());

@@ -224,6 +224,21 @@ TEST_F(Admin, ResetEmptiesEverythingAndInvalidatesOldTokens) {
                                 "LookupEvents, CreateApplication, GetApplication";
 }
 
+TEST_F(Admin, ResetKeepsTheDigestSigningKey) {
+  auto listKeys = [this] {
+    Headers headers = {{"authorization", authorization(kAccessKey, kRegion, "cloudtrail")},
+                       {"x-amz-target", "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.ListPublicKeys"},
+                       {"content-type", "application/x-amz-json-1.1"}};
+    auto r = call("POST", "/", "{}", std::move(headers));
+    EXPECT_EQ(r.status, 200) << r.body;
+    return json(r)["PublicKeyList"];
+  };
+  Json before = listKeys();
+  ASSERT_EQ(before.size(), 1u) << before.dump();
+  ASSERT_EQ(admin("POST", "/_trailbox/reset").status, 200);
+  EXPECT_EQ(listKeys(), before);
+}
+
 TEST_F(Admin, ClockMovesForwardAndDrivesLifecycles) {
   std::string app = startedApp();
   auto r = admin("POST", "/_trailbox/clock", R"({"minutes": 15})");
