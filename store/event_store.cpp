@@ -1,6 +1,7 @@
 #include "store/event_store.hpp"
 
 #include <charconv>
+#include <unordered_map>
 
 namespace trailbox::store {
 namespace {
@@ -316,8 +317,37 @@ StoreResult<std::string> EventReader::stringById(int64_t id) {
   return s->columnText(0);
 }
 
+namespace {
+
+// One read transaction around a multi-statement read: consistent, and much cheaper than an implicit
+// transaction (and its WAL read-lock round trip) per statement. Does nothing inside a transaction.
+class ReadTransaction {
+ public:
+  explicit ReadTransaction(Database& db) : db_(db), own_(!db.inTransaction() && db.exec("BEGIN").ok()) {}
+  ~ReadTransaction() {
+    if (own_) (void)db_.exec("COMMIT");
+  }
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+
+ private:
+  Database& db_;
+  bool own_;
+};
+
+}  // namespace
+
 StoreResult<std::vector<EventRow>> EventReader::query(const EventQuery& q) {
   if (q.limit <= 0) return std::vector<EventRow>();
+  ReadTransaction read(db_);
+  // Resource names and types repeat across the events of a page: look each up once.
+  std::unordered_map<int64_t, std::string> strings;
+  auto stringOf = [&](int64_t id) -> StoreResult<std::string> {
+    if (auto it = strings.find(id); it != strings.end()) return it->second;
+    auto value = stringById(id);
+    if (value.ok()) strings.emplace(id, *value);
+    return value;
+  };
   std::vector<Param> params;
   std::string sql = buildSql(q, false, params);
   auto stmt = db_.prepare(sql);
@@ -372,9 +402,9 @@ StoreResult<std::vector<EventRow>> EventReader::query(const EventQuery& q) {
       if (colon != std::string::npos) {
         std::from_chars(item.data(), item.data() + colon, type_id);
         std::from_chars(item.data() + colon + 1, item.data() + item.size(), name_id);
-        auto type = stringById(type_id);
+        auto type = stringOf(type_id);
         if (!type.ok()) return makeUnexpected(type.error());
-        auto name = stringById(name_id);
+        auto name = stringOf(name_id);
         if (!name.ok()) return makeUnexpected(name.error());
         e.resources.push_back({std::move(*type), std::move(*name)});
       }
