@@ -10,6 +10,9 @@ namespace trailbox::api {
 
 using Json = nlohmann::ordered_json;
 
+// Deepest JSON nesting a request body may have unless configured otherwise (--max-json-depth).
+inline constexpr int kDefaultMaxJsonDepth = 64;
+
 // Serializes compactly, byte for byte as nlohmann's dump(-1) does. Invalid UTF-8 (possible in
 // decoded query strings and paths) is replaced with U+FFFD instead of throwing, so any value can
 // be recorded and returned. Faster than dump() on the long, quote-heavy strings the service

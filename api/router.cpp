@@ -287,7 +287,7 @@ void Router::handleEmr(const Request& request, const std::string& path, const Qu
   call->caller = std::make_shared<Caller>(std::move(*resolved));
   call->request_id = request_id;
   fillSource(*call, request);
-  auto decoded = decodeRestJson(op, *match, query, request.body);
+  auto decoded = decodeRestJson(op, *match, query, request.body, options_.max_json_depth);
   Json input;
   if (decoded.ok()) {
     input = std::move(decoded->input);
@@ -295,7 +295,7 @@ void Router::handleEmr(const Request& request, const std::string& path, const Qu
   } else {
     // A request rejected while decoding is still recorded with what it sent.
     call->decode_error = decoded.error();
-    call->recorded_parameters = recordedParameters(op, *match, query, request.body);
+    call->recorded_parameters = recordedParameters(op, *match, query, request.body, options_.max_json_depth);
     input = call->recorded_parameters.is_object() ? call->recorded_parameters : Json::object();
   }
   auto shared_input = std::make_shared<Json>(std::move(input));
@@ -347,7 +347,7 @@ void Router::handleCloudTrail(const Request& request, const QueryParams& query, 
     return;
   }
   std::vector<Violation> violations;
-  auto decoded = decodeAwsJson(op, request.body, violations);
+  auto decoded = decodeAwsJson(op, request.body, violations, options_.max_json_depth);
   if (op.name != "LookupEvents") {
     auto call = std::make_shared<RecordedCall>();
     call->protocol = Protocol::kAwsJson11;

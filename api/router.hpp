@@ -48,6 +48,8 @@ struct ApiOptions {
   cloudtrail::DeliveryOptions delivery;
   // Event history's retention, visibility delay and LookupEvents throttle.
   cloudtrail::EventHistoryOptions event_history;
+  // Request bodies nesting JSON deeper are a SerializationException (before parsing).
+  int max_json_depth = kDefaultMaxJsonDepth;
   // Shown by GET /_trailbox/config (the server fills in its own settings).
   Json config = Json::object();
 };

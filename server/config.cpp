@@ -105,6 +105,8 @@ ParseResult parseConfig(int argc, const char* const argv[]) {
        "largest request header accepted (431 beyond)")
       ("max-body-bytes", po::value(&c.limits.max_body_bytes)->default_value(c.limits.max_body_bytes),
        "largest request body accepted (413 beyond)")
+      ("max-json-depth", po::value(&c.max_json_depth)->default_value(c.max_json_depth),
+       "deepest JSON nesting of a request body (SerializationException beyond); 1-1000")
       ("max-connections", po::value(&c.limits.max_connections)->default_value(c.limits.max_connections),
        "simultaneous connections (503 beyond)")
       ("max-requests-per-connection",
@@ -183,6 +185,7 @@ ParseResult parseConfig(int argc, const char* const argv[]) {
   if (c.event_visibility_delay_ms < 0 || !(c.lookup_events_rate >= 0) || c.lookup_events_rate > 1e6) {
     return bad("--event-visibility-delay-ms must be >= 0 and --lookup-events-rate between 0 and 1000000");
   }
+  if (c.max_json_depth < 1 || c.max_json_depth > 1000) return bad("--max-json-depth must be between 1 and 1000");
   if (c.limits.max_body_bytes == 0 || c.limits.max_header_bytes < 1024) {
     return bad("--max-body-bytes must be > 0 and --max-header-bytes >= 1024");
   }

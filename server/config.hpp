@@ -47,6 +47,7 @@ struct Config {
   // Benchmark ceiling: answer every request with a fixed 200 without touching the api layer.
   bool noop = false;
   Limits limits;
+  int max_json_depth = 64;  // deeper request bodies: 400 SerializationException
 };
 
 struct ParseResult {

@@ -41,6 +41,7 @@ api::Json configView(const Config& c, size_t identity_count) {
                    {"lookupEventsRate", c.lookup_events_rate},
                    {"limits", api::Json{{"maxHeaderBytes", c.limits.max_header_bytes},
                                         {"maxBodyBytes", c.limits.max_body_bytes},
+                                        {"maxJsonDepth", c.max_json_depth},
                                         {"maxConnections", c.limits.max_connections},
                                         {"maxRequestsPerConnection", c.limits.max_requests_per_connection},
                                         {"headerTimeoutMs", c.limits.header_timeout_ms},
@@ -111,6 +112,7 @@ std::unique_ptr<Instance> Instance::start(const Config& config, std::string* err
   options.delivery.digest_interval_ms = config.digest_interval_ms;
   options.event_history.visibility_delay_ms = config.event_visibility_delay_ms;
   options.event_history.lookup_rate_per_s = config.lookup_events_rate;
+  options.max_json_depth = config.max_json_depth;
   options.config = configView(config, identities ? identities->size() : 0);
   auto router = api::Router::create(*parts->store, parts->clock, *parts->ids, options);
   if (!router.ok()) return failed(3, "cannot start: " + router.error().message);

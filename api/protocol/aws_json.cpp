@@ -8,7 +8,6 @@
 namespace trailbox::api {
 namespace {
 
-constexpr int kMaxJsonDepth = 64;
 
 std::string lowerCamel(const std::string& name) {
   std::string out = name;
@@ -64,13 +63,14 @@ Result<const Operation*> resolveTarget(const ServiceModel& model, std::string_vi
   return op;
 }
 
-Result<JsonInput> decodeAwsJson(const Operation& op, const std::string& body, std::vector<Violation>& violations) {
+Result<JsonInput> decodeAwsJson(const Operation& op, const std::string& body, std::vector<Violation>& violations,
+                                int max_json_depth) {
   JsonInput out;
   bool blank = body.find_first_not_of(" \t\r\n") == std::string::npos;
   if (!blank) {
-    if (!jsonDepthWithin(body, kMaxJsonDepth)) {
+    if (!jsonDepthWithin(body, max_json_depth)) {
       return fail(ErrorCode::kSerializationException,
-                  "The request body nests JSON deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+                  "The request body nests JSON deeper than " + std::to_string(max_json_depth) + " levels");
     }
     Json parsed = Json::parse(body, nullptr, false);
     if (parsed.is_discarded()) {

@@ -29,7 +29,9 @@ struct JsonInput {
 // Parses the body and checks JSON types (SerializationException). Constraint violations are
 // returned in `violations` rather than failing, because CloudTrail maps them to
 // operation-specific exceptions.
-Result<JsonInput> decodeAwsJson(const Operation& op, const std::string& body, std::vector<Violation>& violations);
+// Bodies nesting deeper than `max_json_depth` are a SerializationException.
+Result<JsonInput> decodeAwsJson(const Operation& op, const std::string& body, std::vector<Violation>& violations,
+                                int max_json_depth = kDefaultMaxJsonDepth);
 
 // `value` with every structure member renamed to lowerCamelCase, recursively, as CloudTrail records
 // the requests and responses of its own (UpperCamelCase) API.

@@ -8,7 +8,6 @@
 namespace trailbox::api {
 namespace {
 
-constexpr int kMaxJsonDepth = 64;
 
 bool isLabel(const std::string& segment) { return segment.size() > 2 && segment.front() == '{' && segment.back() == '}'; }
 
@@ -142,7 +141,7 @@ namespace {
 // serialization problem, if any. Query values that cannot be converted are recorded as sent and
 // reported in `query_problems`.
 std::optional<AwsError> decodeParts(const Shape& input_shape, const RouteMatch& match, const QueryParams& query,
-                                    const std::string& body, DecodedInput& out,
+                                    const std::string& body, int max_json_depth, DecodedInput& out,
                                     std::vector<Violation>& query_problems) {
   for (const auto& m : input_shape.members) {
     if (m.location != "uri") continue;
@@ -174,9 +173,9 @@ std::optional<AwsError> decodeParts(const Shape& input_shape, const RouteMatch& 
   for (const auto& m : input_shape.members) has_body_members = has_body_members || m.location.empty();
   bool blank = body.find_first_not_of(" \t\r\n") == std::string::npos;
   if (!has_body_members || blank) return std::nullopt;
-  if (!jsonDepthWithin(body, kMaxJsonDepth)) {
+  if (!jsonDepthWithin(body, max_json_depth)) {
     return AwsError{ErrorCode::kSerializationException,
-                    "The request body nests JSON deeper than " + std::to_string(kMaxJsonDepth) + " levels"};
+                    "The request body nests JSON deeper than " + std::to_string(max_json_depth) + " levels"};
   }
   Json parsed = Json::parse(body, nullptr, false);
   if (parsed.is_discarded()) {
@@ -197,12 +196,12 @@ std::optional<AwsError> decodeParts(const Shape& input_shape, const RouteMatch& 
 }  // namespace
 
 Result<DecodedInput> decodeRestJson(const Operation& op, const RouteMatch& match, const QueryParams& query,
-                                    const std::string& body) {
+                                    const std::string& body, int max_json_depth) {
   DecodedInput out;
   if (!op.input) return out;
   const Shape& input_shape = *op.input;
   std::vector<Violation> query_problems;
-  if (auto problem = decodeParts(input_shape, match, query, body, out, query_problems)) {
+  if (auto problem = decodeParts(input_shape, match, query, body, max_json_depth, out, query_problems)) {
     return store::Unexpected<AwsError>(std::move(*problem));
   }
   auto violations = validate(out.input, input_shape);
@@ -213,11 +212,11 @@ Result<DecodedInput> decodeRestJson(const Operation& op, const RouteMatch& match
 }
 
 Json recordedParameters(const Operation& op, const RouteMatch& match, const QueryParams& query,
-                        const std::string& body) {
+                        const std::string& body, int max_json_depth) {
   if (!op.input) return Json();
   DecodedInput out;
   std::vector<Violation> ignored;
-  (void)decodeParts(*op.input, match, query, body, out, ignored);
+  (void)decodeParts(*op.input, match, query, body, max_json_depth, out, ignored);
   if (out.recorded.empty()) return Json();
   return redact(out.recorded, *op.input);
 }

@@ -51,14 +51,15 @@ struct DecodedInput {
 };
 
 // Decodes and validates. Errors: SerializationException (body is not a JSON object, wrong JSON
-// types), ValidationException (constraints, unparseable query values).
+// types, nesting deeper than `max_json_depth`), ValidationException (constraints, unparseable
+// query values).
 Result<DecodedInput> decodeRestJson(const Operation& op, const RouteMatch& match, const QueryParams& query,
-                                    const std::string& body);
+                                    const std::string& body, int max_json_depth = kDefaultMaxJsonDepth);
 
 // What a request that failed decoding still sent, for its CloudTrail record: the labels, query
 // values and body members that could be read (sensitive ones hidden); null when nothing was.
 Json recordedParameters(const Operation& op, const RouteMatch& match, const QueryParams& query,
-                        const std::string& body);
+                        const std::string& body, int max_json_depth = kDefaultMaxJsonDepth);
 
 // Pre-scan for JSON nesting deeper than `max_depth`; such bodies are refused before parsing.
 bool jsonDepthWithin(std::string_view text, int max_depth);

@@ -125,6 +125,26 @@ class Http(unittest.TestCase):
         self.assertIn(b"RequestEntityTooLargeException", response)
         self.assertStillServing()
 
+    def test_json_nesting_limit_is_configurable(self):
+        server = TrailboxServer("--max-json-depth", "4", "--log-level", "warn").start()
+        self.addCleanup(server.stop)
+        def create(tags_value):
+            body = '{"releaseLabel": "emr-7.1.0", "type": "SPARK", "clientToken": "%s", "unknown": %s}' % (
+                time.time(), tags_value)
+            return server.request("POST", "/applications", body, {"Content-Type": "application/json"})
+        status, _, body = create("[[[1]]]")  # 4 levels with the top-level object
+        self.assertEqual(status, 200, body)
+        status, headers, body = create("[[[[1]]]]")
+        self.assertAwsError(status, headers, body, 400, "SerializationException")
+        self.assertIn(b"deeper than 4 levels", body)
+        status, headers, body = server.request(
+            "POST", "/", '{"LookupAttributes": [[[[]]]]}',
+            {"X-Amz-Target": "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents",
+             "Content-Type": "application/x-amz-json-1.1"})
+        self.assertAwsError(status, headers, body, 400, "SerializationException")
+        _, _, config = server.json("GET", "/_trailbox/config")
+        self.assertEqual(config["limits"]["maxJsonDepth"], 4)
+
     def test_oversized_header_gets_431(self):
         response = raw(self.server, b"GET /applications HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n")
         self.assertTrue(response.startswith(b"HTTP/1.1 431"), response[:200])

@@ -49,6 +49,8 @@ TEST(Config, BadValuesAreRejectedWithExitCode2) {
                                                          {"--log-level", "loud"},
                                                          {"--sync", "sometimes"},
                                                          {"--seed", "x1"},
+                                                         {"--max-json-depth", "0"},
+                                                         {"--max-json-depth", "1001"},
                                                          {"--no-such-flag"}}) {
     auto r = parse(args);
     EXPECT_FALSE(r.config) << args[0];
@@ -63,7 +65,9 @@ TEST(Config, HelpListsEveryOption) {
   EXPECT_EQ(r.exit_code, 0);
   for (const char* flag : {"--host", "--port", "--db", "--region", "--account-id", "--threads", "--log-level",
                            "--sync", "--timings", "--seed", "--max-body-bytes", "--max-header-bytes",
-                           "--max-connections", "--idle-timeout-ms", "--header-timeout-ms", "--body-timeout-ms"}) {
+                           "--max-connections", "--idle-timeout-ms", "--header-timeout-ms", "--body-timeout-ms",
+                           "--max-json-depth", "--event-visibility-delay-ms", "--lookup-events-rate", "--s3-dir",
+                           "--trail-delivery-interval-ms", "--digest-interval-ms", "--noop"}) {
     EXPECT_NE(r.output.find(flag), std::string::npos) << flag;
   }
 }
