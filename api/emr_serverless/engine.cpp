@@ -582,13 +582,21 @@ void Engine::catchUp(Json& doc, Json& tb, AppFacts& facts, int64_t until) const 
 }
 
 Json Engine::runDocument(const store::ResourceRow& app, const store::ResourceRow& run) const {
+  return runDocumentWith(factsOf(app), run);
+}
+
+Json Engine::runDocumentWith(const AppFacts& facts, const store::ResourceRow& run) const {
   Json doc = parseDoc(run.doc);
   Json tb = internal(doc);
   doc.erase("_tb");
-  AppFacts facts = factsOf(app);
-  if (facts.max_concurrent == 0) catchUp(doc, tb, facts, now_);
+  AppFacts mine = facts;  // catchUp updates its copy as the run takes and releases capacity
+  if (mine.max_concurrent == 0) catchUp(doc, tb, mine, now_);
   doc["_tb"] = tb;
   return doc;
+}
+
+std::function<Json(const store::ResourceRow& run)> Engine::runViews(const store::ResourceRow& app) const {
+  return [this, facts = factsOf(app)](const store::ResourceRow& run) { return publicView(runDocumentWith(facts, run)); };
 }
 
 Json Engine::runView(const store::ResourceRow& app, const store::ResourceRow& run) const {

@@ -13,6 +13,7 @@
 // does not grow with the number of job runs.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -88,6 +89,9 @@ class Engine {
   Json runView(const store::ResourceRow& app, const store::ResourceRow& run) const;
   // The same, with the private part (attempt history) kept.
   Json runDocument(const store::ResourceRow& app, const store::ResourceRow& run) const;
+  // runView for many runs of one application (a list page): the application is read once. The
+  // function refers to this engine and must not outlive it.
+  std::function<Json(const store::ResourceRow& run)> runViews(const store::ResourceRow& app) const;
   // Stores the current state of every unfinished run of `app` (before filtering by state).
   Status materializeRuns(store::ResourceRow& app);
   Status terminateSession(store::ResourceRow& app, store::ResourceRow& session);
@@ -106,6 +110,7 @@ class Engine {
     bool released_slot = false;
   };
   AppFacts factsOf(const store::ResourceRow& app) const;
+  Json runDocumentWith(const AppFacts& facts, const store::ResourceRow& run) const;
   // The time of the run's next transition, if it has one of its own.
   std::optional<int64_t> stepTime(const Json& doc, const Json& tb, const AppFacts& app) const;
   // Applies the transition due at `t` to the run's document (in memory).

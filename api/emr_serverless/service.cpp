@@ -210,9 +210,8 @@ Result<Json> EmrService::listChildren(Env& env, const char* kind, const Json& in
     if (!q.states.empty()) {
       if (auto s = env.engine.materializeRuns(*app); !s.ok()) return store::Unexpected<AwsError>(s.error());
     }
-    const store::ResourceRow app_row = *app;
-    row_summary = [&env, app_row, summary](const store::ResourceRow& row) {
-      return summary(env.engine.runView(app_row, row));
+    row_summary = [view = env.engine.runViews(*app), summary](const store::ResourceRow& row) {
+      return summary(view(row));
     };
   } else {
     row_summary = [summary](const store::ResourceRow& row) { return summary(parseDoc(row.doc)); };
