@@ -362,19 +362,18 @@ void AdminApi::events(const QueryParams& query, const std::string& request_id, R
       return;
     }
     std::string body = R"({"Records":[)";
-    int64_t last_seq = 0;
-    std::string last_cursor;
     for (size_t i = 0; i < matched.size(); ++i) {
       if (i) body += ',';
       body += renderRecord(matched[i]);
-      last_seq = matched[i].seq;
-      last_cursor = std::to_string(matched[i].time_ms) + ":" + std::to_string(matched[i].seq);
     }
     body += "]}";
     Response r = adminJson(200, Json::object(), request_id);
     r.body = std::move(body);
-    r.setHeader("x-trailbox-last-seq", std::to_string(last_seq));
-    if (!last_cursor.empty()) r.setHeader("x-trailbox-last-cursor", last_cursor);
+    r.setHeader("x-trailbox-last-seq", std::to_string(matched.empty() ? 0 : matched.back().seq));
+    if (!matched.empty()) {
+      r.setHeader("x-trailbox-last-cursor",
+                  std::to_string(matched.back().time_ms) + ":" + std::to_string(matched.back().seq));
+    }
     (*shared_respond)(std::move(r));
   });
 }

@@ -169,8 +169,6 @@ void Router::handle(Request request, Respond respond) {
                          request_id, 400));
     return;
   }
-  // Only origin-form targets ("/..."; absolute-form is reduced to it by splitTarget) name a route.
-  const bool origin_form = !target.path.empty() && target.path.front() == '/';
   if (target.path == kAdminPrefix || target.path.rfind(std::string(kAdminPrefix) + "/", 0) == 0) {
     admin_->handle(request, target.path, query, request_id, std::move(respond));
     return;
@@ -179,7 +177,8 @@ void Router::handle(Request request, Respond respond) {
     handleCloudTrail(request, query, request_id, std::move(respond));
     return;
   }
-  if (origin_form && emr_routes_->ownsPath(target.path)) {
+  // Only origin-form targets ("/..."; absolute-form is reduced to it by splitTarget) name a route.
+  if (target.path.starts_with('/') && emr_routes_->ownsPath(target.path)) {
     handleEmr(request, target.path, query, request_id, std::move(respond));
     return;
   }

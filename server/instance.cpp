@@ -127,7 +127,7 @@ std::unique_ptr<Instance> Instance::start(const Config& config, std::string* err
   server_options.noop = config.noop;
   parts->server = std::make_unique<Server>(*parts->router, server_options, parts->logger);
   if (auto bind_error = parts->server->bind(); !bind_error.empty()) return failed(4, bind_error);
-  // Start accepting only once the caller holds the instance (and may have printed the address).
+  // Bound above, so the port is known; connections are accepted from here on.
   auto instance = std::unique_ptr<Instance>(new Instance(std::move(parts)));
   instance->parts_->server->start();
   return instance;

@@ -587,11 +587,11 @@ Json Engine::runDocument(const store::ResourceRow& app, const store::ResourceRow
 
 Json Engine::runDocumentWith(const AppFacts& facts, const store::ResourceRow& run) const {
   Json doc = parseDoc(run.doc);
-  Json tb = internal(doc);
+  Json tb = std::move(internal(doc));  // moved out and back: a list page does this for every run
   doc.erase("_tb");
   AppFacts mine = facts;  // catchUp updates its copy as the run takes and releases capacity
   if (mine.max_concurrent == 0) catchUp(doc, tb, mine, now_);
-  doc["_tb"] = tb;
+  doc["_tb"] = std::move(tb);
   return doc;
 }
 
