@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <utility>
 
 #include "store/schema.hpp"
@@ -47,11 +48,18 @@ StoreStatus runCached(Database& db, const char* sql) {
 }  // namespace
 
 StoreResult<std::unique_ptr<Store>> Store::open(const StoreOptions& options) {
+  bool in_memory = options.path == ":memory:" || options.path.empty();
+  if (!in_memory && std::filesystem::exists(options.path + "-wal")) {
+    // A WAL left by a crash may hold a newer trailbox's schema. Look through a read-only
+    // connection: closing a read-write one would checkpoint the WAL into the file and delete it,
+    // changing a store we are about to refuse. (Without a WAL the read-write look below changes
+    // nothing, while a read-only one would leave -wal and -shm files behind.)
+    if (auto look = Database::open(options.path, Database::Mode::kReadOnly); look.ok()) {
+      if (auto s = checkCompatible(**look); !s.ok()) return makeUnexpected(s.error());
+    }
+  }
   auto db = Database::open(options.path, Database::Mode::kReadWrite);
   if (!db.ok()) return makeUnexpected(db.error());
-  bool in_memory = options.path == ":memory:" || options.path.empty();
-  // Look before touching: a file that is not ours (or is from a newer trailbox) must be refused
-  // before switching it to WAL mode changes it.
   if (auto s = checkCompatible(**db); !s.ok()) return makeUnexpected(s.error());
   if (auto s = configure(**db, in_memory, options.sync_full); !s.ok()) return makeUnexpected(s.error());
   if (auto s = migrate(**db); !s.ok()) return makeUnexpected(s.error());

@@ -609,14 +609,8 @@ class StartUp(unittest.TestCase):
         finally:
             check.close()
 
-    # BUG: README promises a store from a newer trailbox "is never modified". When the newer
-    # trailbox's last commit is still in the WAL, trailbox opens the file read-write
-    # (store/store.cpp Store::open -> Database::open kReadWrite), refuses it, and on closing that
-    # last connection SQLite checkpoints the WAL into the database file and deletes the WAL: the
-    # database file's bytes change and the -wal file disappears. Nothing is lost (the data is
-    # moved, not dropped), but the refused file is modified; a read-only first look (or
-    # SQLITE_FCNTL_PERSIST_WAL) would leave both files exactly as they were.
-    @unittest.expectedFailure
+    # A read-write connection, on closing, would checkpoint the WAL into the file and delete it;
+    # Store::open looks through a read-only connection first.
     def test_a_newer_schema_still_in_the_wal_leaves_both_files_byte_for_byte(self):
         crashed = os.path.join(self.dir, "crashed")
         os.mkdir(crashed)
