@@ -101,12 +101,6 @@ TEST(ParseIso8601, RejectsDaysBeyondTheEndOfTheMonth) {
   bool a = parseIso8601("2024-02-30T00:00:00Z", feb30);
   bool b = parseIso8601("2023-02-29T00:00:00Z", feb29_2023);
   bool c = parseIso8601("2024-04-31T00:00:00Z", apr31);
-  if (a || b || c) {
-    GTEST_SKIP() << "BUG: api/clock.cpp parseIso8601() accepts any day 1-31 and lets timegm() roll it over: "
-                    "2024-02-30 -> "
-                 << isoSeconds(feb30) << ", 2023-02-29 -> " << isoSeconds(feb29_2023) << ", 2024-04-31 -> "
-                 << isoSeconds(apr31);
-  }
   EXPECT_FALSE(a);
   EXPECT_FALSE(b);
   EXPECT_FALSE(c);
@@ -116,11 +110,6 @@ TEST(ParseIso8601, RejectsADecimalPointWithoutDigits) {
   int64_t ms = 0;
   bool bare = parseIso8601("2024-01-02T03:04:05.Z", ms);
   bool trailing = parseIso8601("2024-01-02T03:04:05.", ms);
-  if (bare || trailing) {
-    GTEST_SKIP() << "BUG: api/clock.cpp parseIso8601() accepts a '.' with no fraction digits: "
-                    "\"2024-01-02T03:04:05.Z\" -> "
-                 << bare << ", \"2024-01-02T03:04:05.\" -> " << trailing;
-  }
   EXPECT_FALSE(bare);
   EXPECT_FALSE(trailing);
 }
