@@ -1,6 +1,7 @@
 #include "api/sigv4.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdlib>
 #include <ctime>
 #include <vector>
@@ -178,8 +179,17 @@ Status verifySigV4(const Request& request, const SigV4Scope& scope, const std::s
                     scope.date + "' != '" + amz_date.substr(0, 8) + "'");
   }
   if (scope.presigned) {
-    int64_t expires = std::atoll(queryParam(target.query, "X-Amz-Expires").c_str());
-    if (expires <= 0 || wall_clock_ms > signed_at + expires * 1000) {
+    // SigV4 caps presigned URLs at a week; the cap also keeps `expires * 1000` from overflowing
+    // (the fuzzer sent 9223372036854775807).
+    constexpr int64_t kMaxExpiresSeconds = 604800;
+    std::string text = queryParam(target.query, "X-Amz-Expires");
+    int64_t expires = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), expires);
+    if (ec != std::errc() || end != text.data() + text.size() || expires <= 0 || expires > kMaxExpiresSeconds) {
+      return fail(ErrorCode::kInvalidSignatureException,
+                  "X-Amz-Expires must be a number of seconds from 1 to 604800 (a week), got '" + text + "'");
+    }
+    if (wall_clock_ms > signed_at + expires * 1000) {
       return fail(ErrorCode::kInvalidSignatureException, "Signature expired: the presigned request expired");
     }
   } else if (std::llabs(wall_clock_ms - signed_at) > kMaxSkewMs) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "api/clock.hpp"
+#include "api/sigv4.hpp"
 
 namespace trailbox::api {
 namespace {
@@ -100,6 +101,27 @@ TEST(ParseSigV4, PresignedQuery) {
   EXPECT_EQ(r->signed_headers, "host");
   EXPECT_EQ(r->signature, "abc123");
   EXPECT_EQ(r->security_token, "tok+en");
+}
+
+TEST(VerifySigV4, PresignedExpiryMustBeOneSecondToAWeek) {
+  // 9223372036854775807 once overflowed `expires * 1000` (found by fuzzing, UBSan).
+  const int64_t signed_at_ms = 1795550914000;  // 20261124T200834Z
+  for (const char* expires : {"9223372036854775807", "604801", "0", "-5", "12x", ""}) {
+    std::string query =
+        "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20261124%2Fus-east-1%2F"
+        "emr-serverless%2Faws4_request&X-Amz-Date=20261124T200834Z&X-Amz-Expires=" +
+        std::string(expires) + "&X-Amz-SignedHeaders=host&X-Amz-Signature=abc123";
+    Request r;
+    r.method = "GET";
+    r.target = "/applications?" + query;
+    r.headers = {{"host", "127.0.0.1:4566"}};
+    auto scope = parsePresigned(query);
+    ASSERT_TRUE(scope.ok()) << expires;
+    auto v = verifySigV4(r, *scope, "secret", signed_at_ms);
+    ASSERT_FALSE(v.ok()) << expires;
+    EXPECT_EQ(v.error().code, ErrorCode::kInvalidSignatureException) << expires;
+    EXPECT_NE(v.error().message.find("X-Amz-Expires"), std::string::npos) << v.error().message;
+  }
 }
 
 TEST(ParseSigV4, IncompletePresignedQueryFails) {
